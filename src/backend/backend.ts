@@ -1,0 +1,119 @@
+import type { DataArray } from '../tensor/dtype.js';
+import type { Shape } from '../tensor/shape.js';
+
+/**
+ * The kernel interface every backend implements. Kernels take typed arrays plus shapes and write
+ * into a preallocated output, so a native or wasm backend can work on the tensors' own memory.
+ * Shapes, dtype promotion, validation and gradients live in ops/, never in a backend.
+ */
+
+export const UNARY_OPS = [
+  'neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal',
+  'sin', 'cos', 'tan', 'tanh', 'sigmoid', 'erf', 'floor', 'ceil', 'round', 'isNaN', 'isFinite',
+  'relu', 'logicalNot', 'softplus',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+export const BINARY_OPS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod', 'atan2',
+  'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
+  'logicalAnd', 'logicalOr', 'logicalXor',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+export const REDUCE_OPS = ['sum', 'prod', 'max', 'min', 'any', 'all'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+/** A batched product out[b] = op(A[b]) · op(B[b]); a batch stride of 0 reuses one matrix for every batch. */
+export interface MatmulInfo {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  aBatchStride: number;
+  bBatchStride: number;
+}
+
+/** Geometry of a 2-D convolution in NHWC layout with an HWIO filter ([kH, kW, inC, outC]). */
+export interface ConvInfo {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+/** Geometry of a depthwise convolution: filter [kH, kW, inC, multiplier], output channels inC·multiplier. */
+export interface DepthwiseInfo extends ConvInfo {
+  multiplier: number;
+}
+
+/** Geometry of 2-D pooling in NHWC layout; padded cells are ignored (not counted in averages). */
+export interface PoolInfo {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export type BackendName = 'cpu' | 'wasm' | 'native';
+
+export interface Backend {
+  readonly name: BackendName;
+  /** out[i] = op(x[i]); x and out have the same length. */
+  unary(op: UnaryOp, x: DataArray, out: DataArray): void;
+  /** NumPy-broadcast elementwise op; out has `outShape`. */
+  binary(op: BinaryOp, a: DataArray, aShape: Shape, b: DataArray, bShape: Shape, out: DataArray, outShape: Shape): void;
+  /** out = cond ? a : b with broadcasting of all three to `outShape`. */
+  where(cond: Uint8Array, condShape: Shape, a: DataArray, aShape: Shape, b: DataArray, bShape: Shape, out: DataArray, outShape: Shape): void;
+  /** Reduces x viewed as [outer, n, inner] over the middle axis into out of size outer·inner. */
+  reduce(op: ReduceOp, x: DataArray, outer: number, n: number, inner: number, out: DataArray): void;
+  /** Index of the first maximum/minimum of x viewed as [outer, n, inner] along the middle axis. */
+  argReduce(op: ArgReduceOp, x: DataArray, outer: number, n: number, inner: number, out: Int32Array): void;
+  /**
+   * Copies `shape` elements: dst[dstOffset + Σ i·dstStrides] = src[srcOffset + Σ i·srcStrides].
+   * Strides may be 0 (broadcast) or negative (flip); this one kernel serves transpose, slice,
+   * broadcast, flip, tile, concat and pad.
+   */
+  copyStrided(src: DataArray, srcOffset: number, srcStrides: readonly number[], dst: DataArray, dstOffset: number, dstStrides: readonly number[], shape: Shape): void;
+  /** out[o, j, i] = x[o, indices[j], i] for x viewed as [outer, n, inner]. Indices are already validated. */
+  gather(x: DataArray, outer: number, n: number, inner: number, indices: Int32Array, out: DataArray): void;
+  /** out[o, indices[j], i] += updates[o, j, i] for out viewed as [outer, n, inner]. */
+  scatterAdd(updates: DataArray, outer: number, n: number, inner: number, indices: Int32Array, out: DataArray): void;
+  matmul(a: DataArray, b: DataArray, out: DataArray, info: MatmulInfo): void;
+  conv2d(x: DataArray, filter: DataArray, out: DataArray, info: ConvInfo): void;
+  conv2dBackpropInput(dy: DataArray, filter: DataArray, dx: DataArray, info: ConvInfo): void;
+  conv2dBackpropFilter(x: DataArray, dy: DataArray, dFilter: DataArray, info: ConvInfo): void;
+  depthwiseConv2d(x: DataArray, filter: DataArray, out: DataArray, info: DepthwiseInfo): void;
+  depthwiseConv2dBackpropInput(dy: DataArray, filter: DataArray, dx: DataArray, info: DepthwiseInfo): void;
+  depthwiseConv2dBackpropFilter(x: DataArray, dy: DataArray, dFilter: DataArray, info: DepthwiseInfo): void;
+  maxPool2d(x: DataArray, out: DataArray, info: PoolInfo): void;
+  /** dx (zero-filled by the caller) receives dy at the position of each window's first maximum. */
+  maxPool2dBackprop(dy: DataArray, x: DataArray, dx: DataArray, info: PoolInfo): void;
+  avgPool2d(x: DataArray, out: DataArray, info: PoolInfo): void;
+  avgPool2dBackprop(dy: DataArray, dx: DataArray, info: PoolInfo): void;
+}
+
+export type KernelName = Exclude<keyof Backend, 'name'>;
