@@ -38,3 +38,9 @@ export { sum, mean, max, min, prod, argmax, argmin, logSumExp, variance, std, an
 export { reshape, transpose, permute, expandDims, squeeze, broadcastTo, flatten } from './ops/movement.js';
 // ops: linear algebra
 export { matmul, outer, dot, type MatmulOptions } from './ops/matmul.js';
+// ops: activations and dropout
+export {
+  leakyRelu, relu6, elu, selu, gelu, softsign, hardSigmoid, swish, silu, mish, softmax, logSoftmax,
+  SELU_ALPHA, SELU_SCALE, type GeluOptions,
+} from './ops/activation.js';
+export { dropout, type DropoutOptions } from './ops/dropout.js';
