@@ -38,6 +38,18 @@ export { sum, mean, max, min, prod, argmax, argmin, logSumExp, variance, std, an
 export { reshape, transpose, permute, expandDims, squeeze, broadcastTo, flatten } from './ops/movement.js';
 // ops: linear algebra
 export { matmul, outer, dot, type MatmulOptions } from './ops/matmul.js';
+// ops: convolution and pooling
+export {
+  conv2d, depthwiseConv2d, conv2dTranspose, conv1d, conv2dBackpropInput, conv2dBackpropFilter,
+  type Conv2dOptions, type Conv1dOptions, type Padding,
+} from './ops/conv.js';
+export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool.js';
+// ops: slicing and indexing
+export {
+  slice, stridedSlice, flip, concat, stack, split, unstack, pad, tile,
+  type SliceSpec, type AxisSpec, type PadMode, type PadOptions,
+} from './ops/slicing.js';
+export { gather, scatterAdd, oneHot, type Indices, type OneHotOptions } from './ops/gather.js';
 // ops: activations and dropout
 export {
   leakyRelu, relu6, elu, selu, gelu, softsign, hardSigmoid, swish, silu, mish, softmax, logSoftmax,

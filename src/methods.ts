@@ -5,10 +5,15 @@ import { backward } from './autograd/backward.js';
 import type { DType } from './tensor/dtype.js';
 import type { Shape } from './tensor/shape.js';
 import { Tensor } from './tensor/tensor.js';
+import * as activation from './ops/activation.js';
 import * as binary from './ops/binary.js';
 import * as matmulOps from './ops/matmul.js';
+import * as convOps from './ops/conv.js';
+import * as poolOps from './ops/pool.js';
 import * as movement from './ops/movement.js';
 import * as reduce from './ops/reduce.js';
+import * as gatherOps from './ops/gather.js';
+import * as slicing from './ops/slicing.js';
 import * as unary from './ops/unary.js';
 import type { TensorOrScalar } from './ops/util.js';
 
@@ -45,6 +50,19 @@ declare module './tensor/tensor.js' {
     expandDims(axis?: number): Tensor; squeeze(axes?: Axes): Tensor; broadcastTo(shape: Shape): Tensor; flatten(): Tensor;
     // linear algebra
     matmul(b: Tensor, options?: matmulOps.MatmulOptions): Tensor; dot(b: Tensor): Tensor;
+    // convolution and pooling
+    conv2d(filter: Tensor, options?: convOps.Conv2dOptions): Tensor;
+    maxPool2d(options: poolOps.Pool2dOptions): Tensor; avgPool2d(options: poolOps.Pool2dOptions): Tensor;
+    // slicing and indexing
+    slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor;
+    stridedSlice(specs: readonly slicing.AxisSpec[]): Tensor; flip(axes?: Axes): Tensor; tile(reps: readonly number[]): Tensor;
+    pad(paddings: readonly (readonly [number, number])[], options?: slicing.PadOptions): Tensor;
+    split(numOrSizes: number | readonly number[], axis?: number): Tensor[]; unstack(axis?: number): Tensor[];
+    gather(indices: gatherOps.Indices, axis?: number): Tensor;
+    // activations
+    leakyRelu(alpha?: number): Tensor; elu(alpha?: number): Tensor; selu(): Tensor;
+    gelu(options?: activation.GeluOptions): Tensor; softmax(axis?: number): Tensor; logSoftmax(axis?: number): Tensor;
+    swish(beta?: number): Tensor;
   }
 }
 
@@ -87,5 +105,10 @@ export function attachTensorMethods(): void {
     methodsOf(reduce, ['sum', 'mean', 'max', 'min', 'prod', 'argmax', 'argmin', 'logSumExp', 'variance', 'std', 'any', 'all']),
     methodsOf(movement, ['reshape', 'transpose', 'permute', 'expandDims', 'squeeze', 'broadcastTo', 'flatten']),
     methodsOf(matmulOps, ['matmul', 'dot']),
+    methodsOf(convOps, ['conv2d']),
+    methodsOf(poolOps, ['maxPool2d', 'avgPool2d']),
+    methodsOf(slicing, ['slice', 'stridedSlice', 'flip', 'tile', 'pad', 'split', 'unstack']),
+    methodsOf(gatherOps, ['gather']),
+    methodsOf(activation, ['leakyRelu', 'elu', 'selu', 'gelu', 'softmax', 'logSoftmax', 'swish']),
   );
 }

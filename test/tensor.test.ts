@@ -126,3 +126,14 @@ describe('seeded random generation', () => {
     assert.equal(nb.max(i).item(), 6);
   });
 });
+
+describe('assign', () => {
+  it('overwrites values in place and checks the shape', () => {
+    const w = nb.tensor([1, 2]);
+    const v = w.values;
+    w.assign(nb.tensor([3, 4]));
+    assert.equal(w.values, v);
+    assert.deepEqual(w.arraySync(), [3, 4]);
+    assertThrowsWith(() => w.assign(nb.tensor([1, 2, 3])), nb.ShapeError, ['[3]', '[2]']);
+  });
+});

@@ -78,6 +78,28 @@ export interface PoolInfo {
   padLeft: number;
 }
 
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+/** Hyper-parameters of one Adam/AdamW step; `step` counts from 1 (bias correction). */
+export interface AdamParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  step: number;
+  /** L2 penalty added to the gradient (Adam) or decoupled decay applied to the weights (AdamW). */
+  weightDecay: number;
+  decoupled: boolean;
+}
+
+/** Hyper-parameters of one SGD step; momentum 0 needs no velocity buffer. */
+export interface SgdParams {
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
 export type BackendName = 'cpu' | 'wasm' | 'native';
 
 export interface Backend {
@@ -114,6 +136,19 @@ export interface Backend {
   maxPool2dBackprop(dy: DataArray, x: DataArray, dx: DataArray, info: PoolInfo): void;
   avgPool2d(x: DataArray, out: DataArray, info: PoolInfo): void;
   avgPool2dBackprop(dy: DataArray, dx: DataArray, info: PoolInfo): void;
+  /** out[r, c] = act(x[r, c] + bias[c]) for a [rows, cols] matrix. */
+  biasActivation(x: DataArray, bias: DataArray, out: DataArray, rows: number, cols: number, act: FusedActivation): void;
+  /** Softmax (or log-softmax) of each length-n row of x, viewed as [rows, n]. */
+  softmax(x: DataArray, out: DataArray, rows: number, n: number, log: boolean): void;
+  /**
+   * Row-wise cross-entropy of softmax(logits) against target probabilities, both [rows, n]: writes
+   * loss[r] = −Σ t·log softmax(z), and, when `grad` is given, grad = softmax(z) − t.
+   */
+  softmaxCrossEntropy(logits: DataArray, targets: DataArray, loss: DataArray, grad: DataArray | null, rows: number, n: number): void;
+  /** In-place SGD update of `param`; `velocity` is required when momentum > 0. */
+  sgdUpdate(param: DataArray, grad: DataArray, velocity: DataArray | null, p: SgdParams): void;
+  /** In-place Adam/AdamW update of `param` and its moment buffers; flushes subnormal moments to zero. */
+  adamUpdate(param: DataArray, grad: DataArray, m: DataArray, v: DataArray, p: AdamParams): void;
 }
 
 export type KernelName = Exclude<keyof Backend, 'name'>;

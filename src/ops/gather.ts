@@ -132,10 +132,14 @@ export function oneHot(indices: Indices, depth: number, options: OneHotOptions =
   }
   const dtype = options.dtype ?? 'float32';
   if (!isDType(dtype)) throw new DTypeError(`oneHot: unknown dtype ${String(dtype)}; expected float32, float64, int32 or bool`);
-  const onValue = options.onValue ?? 1;
-  const offValue = options.offValue ?? 0;
+  let onValue = options.onValue ?? 1;
+  let offValue = options.offValue ?? 0;
   if (typeof onValue !== 'number' || typeof offValue !== 'number') {
     throw new ValueError(`oneHot: onValue and offValue must be numbers, got ${typeof onValue} and ${typeof offValue}`);
+  }
+  if (dtype === 'bool') {
+    onValue = onValue !== 0 ? 1 : 0;
+    offValue = offValue !== 0 ? 1 : 0;
   }
   const idx = toIndices(indices, 'oneHot', depth, `depth ${depth}`);
   const y = output([...idx.shape, depth], dtype);

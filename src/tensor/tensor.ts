@@ -1,5 +1,5 @@
 import { type DataArray, type DType, isFloat } from './dtype.js';
-import { DTypeError } from './errors.js';
+import { DTypeError, ShapeError } from './errors.js';
 import { formatTensor } from './format.js';
 import { type Shape, sizeOf } from './shape.js';
 
@@ -56,6 +56,19 @@ export class Tensor {
       throw new DTypeError(`requiresGrad: only float32/float64 tensors can require gradients, got ${this.dtype}`);
     }
     this.gradRequired = flag;
+    return this;
+  }
+
+  /**
+   * Overwrites this tensor's values in place with those of `source` (same shape; converted to this
+   * dtype). Meant for parameters updated by an optimizer, like tf.Variable.assign; it is not
+   * recorded by autograd, so do not assign to a tensor whose graph still awaits backward().
+   */
+  assign(source: Tensor): this {
+    if (source.shape.length !== this.shape.length || source.shape.some((d, i) => d !== this.shape[i])) {
+      throw new ShapeError(`assign: source has shape [${source.shape.join(', ')}], expected [${this.shape.join(', ')}]`);
+    }
+    this.values.set(source.values);
     return this;
   }
 

@@ -1,8 +1,10 @@
 import type { Backend } from '../backend.js';
 import * as conv from './conv.js';
 import { binary, unary, where } from './elementwise.js';
+import { biasActivation, softmax, softmaxCrossEntropy } from './fused.js';
 import { matmul } from './matmul.js';
 import { copyStrided, gather, scatterAdd } from './movement.js';
+import { adamUpdate, sgdUpdate } from './optim.js';
 import * as pool from './pool.js';
 import { argReduce, reduce } from './reduce.js';
 
@@ -20,4 +22,9 @@ export const cpuBackend: Backend = {
   matmul,
   ...conv,
   ...pool,
+  biasActivation,
+  softmax,
+  softmaxCrossEntropy,
+  sgdUpdate,
+  adamUpdate,
 };

@@ -49,7 +49,8 @@ export function maxPool2dBackprop(dy: DataArray, x: DataArray, dx: DataArray, in
       let at = -1;
       for (const p of window) {
         const v = x[p * C + c]!;
-        if (at < 0 || v > best) {
+        // The first NaN, else the first maximum: the element maxPool2d returned.
+        if (at < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
           best = v;
           at = p;
         }

@@ -1,0 +1,49 @@
+import { elu, gelu, hardSigmoid, leakyRelu, mish, relu6, selu, softmax, softsign, swish } from '../ops/activation.js';
+import { ValueError } from '../tensor/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { relu, sigmoid, softplus, tanh } from '../ops/unary.js';
+import { rememberLogits } from './logits.js';
+
+export const ACTIVATION_NAMES = [
+  'linear', 'relu', 'relu6', 'sigmoid', 'hardSigmoid', 'tanh', 'softmax', 'softplus', 'softsign', 'elu', 'selu',
+  'gelu', 'swish', 'silu', 'leakyRelu', 'mish',
+] as const;
+export type ActivationName = (typeof ACTIVATION_NAMES)[number];
+export type ActivationFn = (x: Tensor) => Tensor;
+export type ActivationLike = ActivationName | ActivationFn;
+
+const FNS: Record<ActivationName, ActivationFn> = {
+  linear: (x) => x,
+  relu,
+  relu6,
+  // Softmax and sigmoid outputs remember their logits so cross-entropy can use the fused, stable path.
+  sigmoid: (x) => rememberLogits(sigmoid(x), 'sigmoid', x),
+  hardSigmoid,
+  tanh,
+  softmax: (x) => rememberLogits(softmax(x), 'softmax', x),
+  softplus,
+  softsign,
+  elu: (x) => elu(x),
+  selu,
+  gelu: (x) => gelu(x),
+  swish: (x) => swish(x),
+  silu: (x) => swish(x),
+  leakyRelu: (x) => leakyRelu(x),
+  mish,
+};
+
+/** Resolves an activation by Keras name (camelCase; snake_case accepted) or passes a function through. */
+export function getActivation(a: ActivationLike | null | undefined): ActivationFn {
+  if (a === null || a === undefined) return FNS.linear;
+  if (typeof a === 'function') return a;
+  const key = String(a).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as ActivationName;
+  const fn = FNS[key];
+  if (fn === undefined) throw new ValueError(`unknown activation '${String(a)}'; valid names: ${ACTIVATION_NAMES.join(', ')}`);
+  return fn;
+}
+
+/** The serializable name of an activation (functions serialize as 'custom'). */
+export function activationName(a: ActivationLike | null | undefined): string {
+  if (a === null || a === undefined) return 'linear';
+  return typeof a === 'function' ? 'custom' : a;
+}
