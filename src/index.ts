@@ -56,3 +56,33 @@ export {
   SELU_ALPHA, SELU_SCALE, type GeluOptions,
 } from './ops/activation.js';
 export { dropout, type DropoutOptions } from './ops/dropout.js';
+
+// neural-network building blocks
+export { Layer, type LayerArgs, type CallOptions } from './nn/layer.js';
+export { Variable } from './nn/variable.js';
+export { SymbolicTensor } from './nn/symbolic.js';
+export { losses, getLoss, type Loss, type LossLike } from './nn/losses.js';
+export { metrics, getMetric, type Metric, type MetricLike } from './nn/metrics.js';
+export { initializers, type Initializer } from './nn/initializers.js';
+export { regularizers, type Regularizer } from './nn/regularizers.js';
+export { constraints, type Constraint } from './nn/constraints.js';
+export { getActivation, type ActivationName } from './nn/activations.js';
+export { softmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits } from './ops/cross-entropy.js';
+
+// optimizers
+export { Optimizer, type OptimizerArgs } from './optim/optimizer.js';
+export { optimizers, getOptimizer } from './optim/optimizers.js';
+export { schedules, type LearningRateSchedule } from './optim/schedules.js';
+export { SGD } from './optim/sgd.js';
+export { Adam, AdamW } from './optim/adam.js';
+export { RMSprop, Adagrad, Adadelta, Adamax, Nadam } from './optim/adaptive.js';
+
+// models and training
+export { Model } from './train/model.js';
+export { Sequential, type SequentialArgs } from './train/sequential.js';
+export { Functional, type FunctionalArgs } from './train/functional.js';
+export { History } from './train/history.js';
+export { Callback, type Logs } from './train/callbacks/callback.js';
+export { type FitArgs, type EvaluateArgs } from './train/fit-loop.js';
+export { type CompileArgs } from './train/compiled.js';
+export { sequential, model } from './train/factories.js';

@@ -37,7 +37,7 @@ export function getActivation(a: ActivationLike | null | undefined): ActivationF
   if (a === null || a === undefined) return FNS.linear;
   if (typeof a === 'function') return a;
   const key = String(a).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) as ActivationName;
-  const fn = FNS[key];
+  const fn = Object.hasOwn(FNS, key) ? FNS[key] : undefined;
   if (fn === undefined) throw new ValueError(`unknown activation '${String(a)}'; valid names: ${ACTIVATION_NAMES.join(', ')}`);
   return fn;
 }

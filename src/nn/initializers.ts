@@ -107,7 +107,7 @@ const NAMED: Record<InitializerName, () => Initializer> = {
 /** Resolves a name or function; unknown names list the valid ones. */
 export function getInitializer(init: InitializerLike): Initializer {
   if (typeof init === 'function') return init;
-  const make = NAMED[init];
+  const make = Object.hasOwn(NAMED, init) ? NAMED[init] : undefined;
   if (make === undefined) {
     throw new ValueError(`unknown initializer '${String(init)}'; valid names: ${INITIALIZER_NAMES.join(', ')}`);
   }

@@ -223,7 +223,7 @@ export abstract class Layer {
     const out = noGrad(() => this.apply(single ? dummies[0]! : dummies, { training: false }));
     const outs = Array.isArray(out) ? out : [out];
     const symbolic = outs.map(
-      (t, i) => new SymbolicTensor(t.shape.map((d, j) => (j === 0 && inputs[0]!.shape[0] === null ? null : d)), t.dtype, this, inputs, i),
+      (t, i) => new SymbolicTensor(t.shape.map((d, j) => (j === 0 && inputs[0]!.shape[0] === null ? null : d)), t.dtype, this, inputs, i, !single),
     );
     return Array.isArray(out) ? symbolic : symbolic[0]!;
   }

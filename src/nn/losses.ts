@@ -209,7 +209,7 @@ export type LossLike = string | Loss | ((yTrue: Tensor, yPred: Tensor) => Tensor
 export function getLoss(l: LossLike): Loss {
   if (typeof l === 'function') return 'lossName' in l ? (l as Loss) : named(l.name || 'customLoss', l);
   const key = String(l).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  const make = NAMED[key];
+  const make = Object.hasOwn(NAMED, key) ? NAMED[key] : undefined;
   if (make === undefined) throw new ValueError(`unknown loss '${String(l)}'; valid names: ${LOSS_NAMES.join(', ')}`);
   return make();
 }

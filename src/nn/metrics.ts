@@ -249,7 +249,7 @@ export type MetricLike = string | Metric | Loss;
 export function getMetric(m: MetricLike, lossName: string | null = null): Metric {
   if (typeof m === 'string') {
     const key = m.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const make = FACTORIES[key];
+    const make = Object.hasOwn(FACTORIES, key) ? FACTORIES[key] : undefined;
     if (make === undefined) throw new ValueError(`unknown metric '${m}'; valid names: ${METRIC_NAMES.join(', ')}`);
     return make(lossName, key === 'acc' ? 'acc' : key);
   }

@@ -18,6 +18,8 @@ export class SymbolicTensor {
     readonly inputs: readonly SymbolicTensor[],
     /** Which output of the layer call this is. */
     readonly outputIndex: number,
+    /** Whether the layer was called with a list of inputs (merge layers), even a list of one. */
+    readonly listCall: boolean = false,
   ) {}
 
   get rank(): number {

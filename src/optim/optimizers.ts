@@ -18,13 +18,14 @@ export const optimizers = {
 
 export type OptimizerName = keyof typeof optimizers;
 export const OPTIMIZER_NAMES = Object.keys(optimizers) as OptimizerName[];
-export type OptimizerLike = OptimizerName | Optimizer;
+/** A name (autocompleted, but any string is accepted and checked at run time) or an Optimizer. */
+export type OptimizerLike = OptimizerName | (string & Record<never, never>) | Optimizer;
 
 /** An optimizer by name (case-insensitive, with Keras defaults) or the given object. */
 export function getOptimizer(o: OptimizerLike): Optimizer {
   if (typeof o !== 'string') return o;
   const key = o.toLowerCase() as OptimizerName;
-  const make = optimizers[key];
+  const make = Object.hasOwn(optimizers, key) ? optimizers[key] : undefined;
   if (make === undefined) throw new ValueError(`unknown optimizer '${o}'; valid names: ${OPTIMIZER_NAMES.join(', ')}`);
   return make();
 }

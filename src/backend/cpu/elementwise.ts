@@ -69,7 +69,7 @@ export function unary(op: UnaryOp, x: DataArray, out: DataArray): void {
     case 'relu':
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
-        out[i] = v > 0 ? v : 0;
+        out[i] = v < 0 ? 0 : v; // NaN stays NaN (as TensorFlow and PyTorch), so bad inputs are not hidden
       }
       return;
     case 'logicalNot':

@@ -7,7 +7,7 @@ export function biasActivation(x: DataArray, bias: DataArray, out: DataArray, ro
     const o = r * cols;
     for (let c = 0; c < cols; c++) {
       const v = x[o + c]! + bias[c]!;
-      out[o + c] = act === 'relu' ? (v > 0 ? v : 0) : act === 'sigmoid' ? sigmoid(v) : act === 'tanh' ? Math.tanh(v) : v;
+      out[o + c] = act === 'relu' ? (v < 0 ? 0 : v) : act === 'sigmoid' ? sigmoid(v) : act === 'tanh' ? Math.tanh(v) : v;
     }
   }
 }
