@@ -67,6 +67,8 @@ export { initializers, type Initializer } from './nn/initializers.js';
 export { regularizers, type Regularizer } from './nn/regularizers.js';
 export { constraints, type Constraint } from './nn/constraints.js';
 export { getActivation, type ActivationName } from './nn/activations.js';
+export { layers, input, LAYER_CLASSES } from './nn/layers/index.js';
+export { registerLayer, layerClassNames } from './nn/layer-registry.js';
 export { softmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits } from './ops/cross-entropy.js';
 
 // optimizers

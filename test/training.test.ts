@@ -169,3 +169,39 @@ describe('training errors leave the weights unchanged', () => {
     assert.equal(h.epoch.length, 1);
   });
 });
+
+describe('functional API', () => {
+  it('several inputs and outputs, a shared layer, and fit on both outputs', async () => {
+    const a = nb.input({ shape: [4], name: 'a' });
+    const b = nb.input({ shape: [4], name: 'b' });
+    const shared = nb.layers.dense({ units: 8, activation: 'relu', name: 'shared' });
+    const ha = shared.apply(a) as nb.SymbolicTensor;
+    const hb = shared.apply(b) as nb.SymbolicTensor;
+    const merged = nb.layers.concatenate().apply([ha, hb]) as nb.SymbolicTensor;
+    const out1 = nb.layers.dense({ units: 1, name: 'sum_out' }).apply(merged) as nb.SymbolicTensor;
+    const out2 = nb.layers.dense({ units: 2, activation: 'softmax', name: 'cls_out' }).apply(merged) as nb.SymbolicTensor;
+    assert.deepEqual([...merged.shape], [null, 16]);
+    const model = nb.model({ inputs: [a, b], outputs: [out1, out2] });
+    assert.equal(model.countParams(), 4 * 8 + 8 + 16 + 1 + 16 * 2 + 2);
+    const xa = nb.randomNormal([64, 4], 0, 1, { seed: 1 });
+    const xb = nb.randomNormal([64, 4], 0, 1, { seed: 2 });
+    const ySum = nb.sum(nb.add(xa, xb), 1, { keepDims: true });
+    const yCls = nb.cast(nb.greater(nb.sum(xa, 1), 0), 'int32');
+    model.compile({ optimizer: nb.optimizers.adam({ learningRate: 0.02 }), loss: ['mse', 'sparseCategoricalCrossentropy'], metrics: ['accuracy'] });
+    const h = await model.fit([xa, xb], [ySum, yCls], { epochs: 20, batchSize: 16, verbose: 0 });
+    assert.ok('sum_out_accuracy' in h.history && 'cls_out_accuracy' in h.history, Object.keys(h.history).join());
+    assert.ok(h.history['loss']![19]! < h.history['loss']![0]!);
+    const [p1, p2] = model.predict([xa, xb]) as nb.Tensor[];
+    assert.deepEqual([...p1!.shape], [64, 1]);
+    assert.deepEqual([...p2!.shape], [64, 2]);
+  });
+
+  it('unknown sequence lengths stay unknown through shape inference', () => {
+    const x = nb.input({ shape: [null, 3] });
+    const y = nb.layers.conv1d({ filters: 5, kernelSize: 3 }).apply(x) as nb.SymbolicTensor;
+    assert.deepEqual([...y.shape], [null, null, 5]);
+    const m = nb.model({ inputs: x, outputs: y });
+    assert.deepEqual([...(m.predict(nb.zeros([2, 10, 3])) as nb.Tensor).shape], [2, 8, 5]);
+    assert.deepEqual([...(m.predict(nb.zeros([2, 30, 3])) as nb.Tensor).shape], [2, 28, 5]);
+  });
+});

@@ -39,8 +39,9 @@ export function uniqueName(base: string): string {
   return n === 0 ? base : `${base}_${n}`;
 }
 
+/** Keras' to_snake_case: Conv2D → conv2d, MaxPooling2D → max_pooling2d, Conv2DTranspose → conv2d_transpose. */
 function snakeCase(s: string): string {
-  return s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  return s.replace(/(.)([A-Z][a-z0-9]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 export interface AddWeightOptions {
@@ -63,7 +64,7 @@ export abstract class Layer {
   readonly batchInputShape: (number | null)[] | null;
   built = false;
   /** The per-sample input shape the layer was built for (first input only), for input checks. */
-  protected builtInputShape: Shape | null = null;
+  protected builtInputShape: readonly (number | null)[] | null = null;
   private readonly ownVariables: Variable[] = [];
   private trainableFlag: boolean;
 
@@ -118,7 +119,7 @@ export abstract class Layer {
     return v;
   }
 
-  /** All weights, trainable first (Keras order within a layer is creation order). */
+  /** All weights in creation order (Keras order: e.g. kernel, bias; gamma, beta, moving mean, moving variance). */
   get weights(): Variable[] {
     return [...this.ownVariables];
   }
@@ -217,14 +218,27 @@ export abstract class Layer {
   }
 
   private applySymbolic(inputs: SymbolicTensor[], single: boolean): SymbolicTensor | SymbolicTensor[] {
-    // Infer output shapes by running the layer once on a zero batch of size 1: every layer gets
-    // shape inference without a hand-written computeOutputShape.
-    const dummies = inputs.map((s) => zeros(s.shape.map((d) => d ?? 1), s.dtype));
-    const out = noGrad(() => this.apply(single ? dummies[0]! : dummies, { training: false }));
-    const outs = Array.isArray(out) ? out : [out];
-    const symbolic = outs.map(
-      (t, i) => new SymbolicTensor(t.shape.map((d, j) => (j === 0 && inputs[0]!.shape[0] === null ? null : d)), t.dtype, this, inputs, i, !single),
-    );
-    return Array.isArray(out) ? symbolic : symbolic[0]!;
+    // Infer output shapes by running the layer on zero tensors: every layer gets shape inference
+    // without a hand-written computeOutputShape. The batch dimension runs as 1; unknown non-batch
+    // dimensions run at two sizes, and output dimensions that change with them stay unknown.
+    const wasBuilt = this.built;
+    let returnsList = false;
+    const run = (fill: number): Tensor[] => {
+      const dummies = inputs.map((s) => zeros(s.shape.map((d, j) => d ?? (j === 0 ? 1 : fill)), s.dtype));
+      const out = noGrad(() => this.apply(single ? dummies[0]! : dummies, { training: false }));
+      returnsList = Array.isArray(out);
+      return Array.isArray(out) ? out : [out];
+    };
+    const hasUnknown = inputs.some((s) => s.shape.some((d, j) => j > 0 && d === null));
+    const outs = run(16);
+    // Unknown dimensions of the first input stay unknown in later shape checks.
+    if (!wasBuilt) this.builtInputShape = inputs[0]!.shape.slice(1);
+    const alt = hasUnknown ? run(17) : outs;
+    const batchUnknown = inputs[0]!.shape[0] === null;
+    const symbolic = outs.map((t, i) => {
+      const shape = t.shape.map((d, j) => ((j === 0 && batchUnknown) || alt[i]!.shape[j] !== d ? null : d));
+      return new SymbolicTensor(shape, t.dtype, this, inputs, i, !single);
+    });
+    return returnsList ? symbolic : symbolic[0]!;
   }
 }

@@ -49,7 +49,6 @@ export abstract class BaseConv extends Layer {
   constructor(args: BaseConvArgs, rank: number, paddings: readonly (ConvPadding | 'causal')[] = ['valid', 'same']) {
     super(args);
     const cls = this.className;
-    if (args === null || typeof args !== 'object') throw new ValueError(`${cls}: expected an arguments object`);
     this.rank = rank;
     this.kernelSize = intTuple(args.kernelSize, rank, undefined, cls, 'kernelSize');
     this.strides = intTuple(args.strides, rank, 1, cls, 'strides');

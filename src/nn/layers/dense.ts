@@ -1,14 +1,15 @@
 import { add } from '../../ops/binary.js';
 import { matmul } from '../../ops/matmul.js';
-import { ShapeError, ValueError } from '../../tensor/errors.js';
+import { ShapeError } from '../../tensor/errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationLike, activationName, getActivation } from '../activations.js';
-import { type ConstraintLike, getConstraint } from '../constraints.js';
+import { type ActivationFn, type ActivationLike, activationName } from '../activations.js';
 import { type InitializerLike } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs, type LayerInput } from '../layer.js';
-import { getRegularizer, type RegularizerLike } from '../regularizers.js';
 import type { Variable } from '../variable.js';
+import {
+  boolArg, type ConstraintArg, layerActivation, positiveInteger, type RegularizerArg, specConfig, weightSpec, type WeightSpec,
+} from './args.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -16,10 +17,10 @@ export interface DenseArgs extends LayerArgs {
   useBias?: boolean;
   kernelInitializer?: InitializerLike;
   biasInitializer?: InitializerLike;
-  kernelRegularizer?: RegularizerLike;
-  biasRegularizer?: RegularizerLike;
-  kernelConstraint?: ConstraintLike;
-  biasConstraint?: ConstraintLike;
+  kernelRegularizer?: RegularizerArg;
+  biasRegularizer?: RegularizerArg;
+  kernelConstraint?: ConstraintArg;
+  biasConstraint?: ConstraintArg;
 }
 
 /** A fully connected layer: activation(x · kernel + bias) over the last axis. */
@@ -27,33 +28,33 @@ export class Dense extends Layer {
   static override readonly className = 'Dense';
   readonly units: number;
   readonly useBias: boolean;
-  private readonly args: DenseArgs;
+  readonly activation: ActivationFn;
+  private readonly activationArg: ActivationLike | undefined;
+  private readonly kernelSpec: WeightSpec;
+  private readonly biasSpec: WeightSpec;
   kernel: Variable | null = null;
   bias: Variable | null = null;
 
   constructor(args: DenseArgs) {
     super(args);
-    if (!Number.isInteger(args.units) || args.units <= 0) {
-      throw new ValueError(`Dense: units must be a positive integer, got ${String(args.units)}`);
-    }
-    getActivation(args.activation); // validates the name now rather than at first call
-    this.units = args.units;
-    this.useBias = args.useBias ?? true;
-    this.args = args;
+    this.units = positiveInteger(args.units, undefined, 'Dense', 'units');
+    this.activation = layerActivation(args.activation, 'Dense'); // validates the name now rather than at first call
+    this.activationArg = args.activation;
+    this.useBias = boolArg(args.useBias, true, 'Dense', 'useBias');
+    this.kernelSpec = weightSpec(args.kernelInitializer, 'glorotUniform', args.kernelRegularizer, args.kernelConstraint, 'Dense', 'kernel');
+    this.biasSpec = weightSpec(args.biasInitializer, 'zeros', args.biasRegularizer, args.biasConstraint, 'Dense', 'bias');
   }
 
   override build(inputShape: Shape): void {
     const inDim = inputShape[inputShape.length - 1];
-    if (inDim === undefined) throw new ShapeError(`${this.name} (Dense): input must have rank ≥ 1, got ${formatShape(inputShape)}`);
-    this.kernel = this.addWeight('kernel', [inDim, this.units], this.args.kernelInitializer ?? 'glorotUniform', {
-      regularizer: getRegularizer(this.args.kernelRegularizer),
-      constraint: getConstraint(this.args.kernelConstraint),
-    });
+    if (inDim === undefined || inputShape.length < 2) {
+      throw new ShapeError(`${this.name} (Dense): expected input of rank ≥ 2 ([batch, …, features]), got shape ${formatShape(inputShape)}`);
+    }
+    const k = this.kernelSpec;
+    this.kernel = this.addWeight('kernel', [inDim, this.units], k.initializer, { regularizer: k.regularizer, constraint: k.constraint });
     if (this.useBias) {
-      this.bias = this.addWeight('bias', [this.units], this.args.biasInitializer ?? 'zeros', {
-        regularizer: getRegularizer(this.args.biasRegularizer),
-        constraint: getConstraint(this.args.biasConstraint),
-      });
+      const b = this.biasSpec;
+      this.bias = this.addWeight('bias', [this.units], b.initializer, { regularizer: b.regularizer, constraint: b.constraint });
     }
   }
 
@@ -61,17 +62,17 @@ export class Dense extends Layer {
     const x = inputs as Tensor;
     let y = matmul(x, this.kernel!.value);
     if (this.bias !== null) y = add(y, this.bias.value);
-    return getActivation(this.args.activation)(y);
+    return this.activation(y);
   }
 
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
       units: this.units,
-      activation: activationName(this.args.activation),
+      activation: activationName(this.activationArg),
       useBias: this.useBias,
-      kernelInitializer: typeof this.args.kernelInitializer === 'string' ? this.args.kernelInitializer : 'glorotUniform',
-      biasInitializer: typeof this.args.biasInitializer === 'string' ? this.args.biasInitializer : 'zeros',
+      ...specConfig(this.kernelSpec, 'kernel', 'glorotUniform'),
+      ...specConfig(this.biasSpec, 'bias', 'zeros'),
     };
   }
 }

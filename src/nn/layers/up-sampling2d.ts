@@ -1,7 +1,8 @@
 import { add, mul } from '../../ops/binary.js';
 import { gather } from '../../ops/gather.js';
 import { broadcastTo, reshape } from '../../ops/movement.js';
-import { allocate } from '../../tensor/dtype.js';
+import { cast } from '../../ops/unary.js';
+import { allocate, isFloat } from '../../tensor/dtype.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { type CallOptions, Layer, type LayerArgs, type LayerInput } from '../layer.js';
 import { checkDataFormat, choice, intTuple, requireRank } from './args.js';
@@ -60,7 +61,10 @@ export class UpSampling2D extends Layer {
     const x = inputs as Tensor;
     requireRank(this, x.shape, [4], '[batch, height, width, channels]');
     const [sh, sw] = this.size;
-    if (this.interpolation === 'bilinear') return resizeAxis(resizeAxis(x, 1, sh), 2, sw);
+    if (this.interpolation === 'bilinear') {
+      const xf = isFloat(x.dtype) ? x : cast(x, 'float32');
+      return resizeAxis(resizeAxis(xf, 1, sh), 2, sw);
+    }
     const [b, h, w, c] = x.shape as [number, number, number, number];
     const spread = broadcastTo(reshape(x, [b, h, 1, w, 1, c]), [b, h, sh, w, sw, c]);
     return reshape(spread, [b, h * sh, w * sw, c]);
