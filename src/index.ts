@@ -88,3 +88,11 @@ export { Callback, type Logs } from './train/callbacks/callback.js';
 export { type FitArgs, type EvaluateArgs } from './train/fit-loop.js';
 export { type CompileArgs } from './train/compiled.js';
 export { sequential, model } from './train/factories.js';
+export {
+  callbacks, CallbackList, ProgbarLogger, EarlyStopping, ModelCheckpoint, ReduceLROnPlateau, LearningRateScheduler, CSVLogger,
+  TerminateOnNaN, LambdaCallback,
+} from './train/callbacks/index.js';
+export { summary, type SummaryArgs } from './train/summary.js';
+
+// saving and loading
+export { save, saveWeights, loadModel, loadWeights, encodeSafetensors, decodeSafetensors, type SaveOptions, type LoadOptions } from './io/index.js';

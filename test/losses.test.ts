@@ -36,6 +36,11 @@ describe('losses: known values', () => {
     assertGradcheck((z) => losses.binaryCrossentropy({ fromLogits: true })(nb.tensor([[1], [0], [1]], undefined, 'float64'), z), [rand([3, 1], 4, -5, 5)]);
   });
 
+  it('losses with options expose their config (so saved models recompile the same loss)', () => {
+    assert.deepEqual(losses.categoricalCrossentropy({ fromLogits: true }).config, { fromLogits: true });
+    assert.equal(losses.categoricalCrossentropy().config, undefined);
+  });
+
   it('label smoothing', () => {
     const y = nb.tensor([[0, 1]]);
     const p = nb.tensor([[0.2, 0.8]]);

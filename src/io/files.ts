@@ -41,6 +41,11 @@ function splitPath(path: string): { dir: string; base: string } {
   return i < 0 ? { dir: '.', base: path } : { dir: path.slice(0, i) || '/', base: path.slice(i + 1) };
 }
 
+/** The directory part of a path ('.' when there is none). */
+export function dirname(path: string): string {
+  return splitPath(path).dir;
+}
+
 let tempCounter = 0;
 
 /** A temporary name beside `path` (same directory, so the final rename is atomic). */

@@ -40,7 +40,9 @@ function tensorBytes(t: Tensor): Uint8Array {
 
 /** Typed values of `dtype` read from little-endian bytes (copied, so the result owns its memory). */
 function valuesFrom(bytes: Uint8Array, dtype: DType, count: number): DataArray {
-  const copy = bytes.slice();
+  // A fresh, exactly sized copy (Buffer.slice would alias a shared pool, so copy explicitly).
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
   if (LITTLE_ENDIAN || dtype === 'bool') {
     switch (dtype) {
       case 'float32':

@@ -77,6 +77,11 @@ export abstract class Layer {
     else this.batchInputShape = null;
   }
 
+  /** The per-sample input shape the layer was built for (null dimensions were unknown), or null before building. */
+  get builtShape(): readonly (number | null)[] | null {
+    return this.builtInputShape;
+  }
+
   get className(): string {
     return (this.constructor as typeof Layer).className;
   }

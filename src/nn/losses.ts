@@ -20,11 +20,13 @@ export const EPSILON = 1e-7;
 export interface Loss {
   (yTrue: Tensor, yPred: Tensor): Tensor;
   readonly lossName: string;
+  /** The factory's options, so a saved model recompiles with the same loss (e.g. fromLogits). */
+  readonly config?: Readonly<Record<string, unknown>>;
 }
 
-function named(lossName: string, f: (yTrue: Tensor, yPred: Tensor) => Tensor): Loss {
+function named(lossName: string, f: (yTrue: Tensor, yPred: Tensor) => Tensor, config?: object): Loss {
   const checked = (yTrue: Tensor, yPred: Tensor): Tensor => f(yTrue, yPred);
-  return Object.assign(checked, { lossName });
+  return Object.assign(checked, config === undefined || Object.keys(config).length === 0 ? { lossName } : { lossName, config: { ...config } });
 }
 
 function sameShape(yTrue: Tensor, yPred: Tensor, what: string): Tensor {
@@ -72,7 +74,7 @@ export function huber(args: { delta?: number } = {}): Loss {
     const quadratic = mul(square(err), 0.5);
     const linear = sub(mul(err, delta), 0.5 * delta * delta);
     return perSample(where(less(err, delta), quadratic, linear));
-  });
+  }, args);
 }
 
 /** log(cosh(x)) = x + softplus(−2x) − log 2, stable for large |x|. */
@@ -99,7 +101,7 @@ export function binaryCrossentropy(args: CrossentropyOptions = {}): Loss {
     if (logits !== null) return perSample(sigmoidCrossEntropyWithLogits(y, logits));
     const p = clip(yp, EPSILON, 1 - EPSILON);
     return perSample(neg(add(mul(y, log(p)), mul(sub(1, y), log(sub(1, p))))));
-  });
+  }, args);
 }
 
 export function categoricalCrossentropy(args: CrossentropyOptions = {}): Loss {
@@ -112,7 +114,7 @@ export function categoricalCrossentropy(args: CrossentropyOptions = {}): Loss {
     if (logits !== null) return perSample(softmaxCrossEntropyWithLogits(y, logits));
     const p = clip(div(yp, sum(yp, -1, { keepDims: true })), EPSILON, 1 - EPSILON);
     return perSample(neg(sum(mul(y, log(p)), -1)));
-  });
+  }, args);
 }
 
 export function sparseCategoricalCrossentropy(args: { fromLogits?: boolean } = {}): Loss {
@@ -135,7 +137,7 @@ export function sparseCategoricalCrossentropy(args: { fromLogits?: boolean } = {
     if (logits !== null) return perSample(softmaxCrossEntropyWithLogits(y, logits));
     const p = clip(div(yp, sum(yp, -1, { keepDims: true })), EPSILON, 1 - EPSILON);
     return perSample(neg(sum(mul(y, log(p)), -1)));
-  });
+  }, args);
 }
 
 export function kullbackLeiblerDivergence(): Loss {
@@ -176,7 +178,7 @@ export function cosineSimilarity(args: { axis?: number } = {}): Loss {
     const nt = div(y, maximum(sqrt(sum(square(y), axis, { keepDims: true })), 1e-12));
     const np = div(yp, maximum(sqrt(sum(square(yp), axis, { keepDims: true })), 1e-12));
     return perSample(neg(sum(mul(nt, np), axis)));
-  });
+  }, args);
 }
 
 const NAMED: Record<string, () => Loss> = {

@@ -87,7 +87,8 @@ function topologicalNodes(outputs: readonly SymbolicTensor[], inputs: ReadonlySe
   const nodes = new Map<readonly SymbolicTensor[], GraphNode>();
   const order: GraphNode[] = [];
   const visited = new Set<readonly SymbolicTensor[]>();
-  const stack: { t: SymbolicTensor; expanded: boolean }[] = outputs.map((t) => ({ t, expanded: false }));
+  // Pushed in reverse so the walk visits the first output and the first input of each call first.
+  const stack: { t: SymbolicTensor; expanded: boolean }[] = [...outputs].reverse().map((t) => ({ t, expanded: false }));
   while (stack.length > 0) {
     const top = stack.pop()!;
     const t = top.t;
@@ -109,7 +110,7 @@ function topologicalNodes(outputs: readonly SymbolicTensor[], inputs: ReadonlySe
       continue;
     }
     stack.push({ t, expanded: true });
-    for (const i of t.inputs) stack.push({ t: i, expanded: false });
+    for (const i of [...t.inputs].reverse()) stack.push({ t: i, expanded: false });
   }
   return order;
 }

@@ -9,6 +9,8 @@ import type { Callback } from './callbacks/callback.js';
 import { CompiledState, type CompileArgs } from './compiled.js';
 import { evaluateLoop, type EvaluateArgs, fitLoop, type FitArgs, trainBatch } from './fit-loop.js';
 import type { History } from './history.js';
+import { save as saveModel, type SaveOptions } from '../io/save.js';
+import { summary as printSummary, type SummaryArgs } from './summary.js';
 
 /**
  * A trainable composition of layers with Keras' training API: compile, fit, evaluate, predict.
@@ -149,6 +151,16 @@ export class Model extends Layer {
     const metrics = compiled.newMetrics(this.outputNames);
     const { loss } = trainBatch(this, compiled, { xs, ys, sampleWeight: sampleWeight ?? null }, metrics, false);
     return metrics.length === 0 ? loss : [loss, ...metrics.map((m) => m.metric.result())];
+  }
+
+  /** Prints Keras' summary table (layers, output shapes, parameter counts, totals) and returns its text. */
+  summary(args: SummaryArgs = {}): string {
+    return printSummary(this, args);
+  }
+
+  /** Saves topology, compile settings and weights to the directory `dir` (model.json + weights.safetensors); see loadModel. */
+  save(dir: string, options: SaveOptions = {}): Promise<void> {
+    return saveModel(this, dir, options);
   }
 
   /** Trains a fresh batch source or arrays, used by `fit`; kept for API symmetry with tfjs' fitDataset. */
