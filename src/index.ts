@@ -15,7 +15,7 @@ export { randomUniform, randomNormal, truncatedNormal, randomInt, type RandomOpt
 
 // backend
 export { type Backend, type BackendName } from './backend/backend.js';
-export { setBackend, getBackend, listBackends, registerBackend } from './backend/registry.js';
+export { setBackend, getBackend, listBackends, registerBackend, setNumThreads } from './backend/registry.js';
 
 // autograd
 export { noGrad, isGradEnabled } from './autograd/tape.js';
@@ -67,7 +67,8 @@ export { initializers, type Initializer } from './nn/initializers.js';
 export { regularizers, type Regularizer } from './nn/regularizers.js';
 export { constraints, type Constraint } from './nn/constraints.js';
 export { getActivation, type ActivationName } from './nn/activations.js';
-export { layers, input, LAYER_CLASSES } from './nn/layers/index.js';
+export { input, LAYER_CLASSES } from './nn/layers/index.js';
+export { layers } from './layers.js';
 export { registerLayer, layerClassNames } from './nn/layer-registry.js';
 export { softmaxCrossEntropyWithLogits, sigmoidCrossEntropyWithLogits } from './ops/cross-entropy.js';
 
@@ -96,3 +97,7 @@ export { summary, type SummaryArgs } from './train/summary.js';
 
 // saving and loading
 export { save, saveWeights, loadModel, loadWeights, encodeSafetensors, decodeSafetensors, type SaveOptions, type LoadOptions } from './io/index.js';
+
+// data: text and audio
+export * as text from './data/text/index.js';
+export * as audio from './data/audio/index.js';
