@@ -188,7 +188,7 @@ export async function fitLoop(model: Model, compiled: CompiledState, data: Array
   all.push(...userCallbacks);
   const callbacks = new CallbackList(all);
   const guardNonFinite = userCallbacks.some((c) => c.stopsOnNonFiniteLoss === true);
-  const steps = args.stepsPerEpoch ?? train?.steps ?? null;
+  const steps = args.stepsPerEpoch ?? train?.steps ?? ('source' in data ? knownLength(data.source) : null);
   callbacks.setModel(model);
   callbacks.setParams({
     epochs,
@@ -242,6 +242,13 @@ export async function fitLoop(model: Model, compiled: CompiledState, data: Array
   }
   await callbacks.trainEnd({});
   return history;
+}
+
+/** Batches per pass of a source that says so (Keras generators: numBatches/length; datasets: size). */
+function knownLength(source: BatchSource): number | null {
+  const s = source as { numBatches?: unknown; length?: unknown; size?: unknown };
+  for (const v of [s.numBatches, s.length, s.size]) if (typeof v === 'number' && Number.isInteger(v) && v > 0) return v;
+  return null;
 }
 
 function* limit<T>(it: Iterable<T>, max: number | null): Generator<T> {
