@@ -98,6 +98,8 @@ export { summary, type SummaryArgs } from './train/summary.js';
 // saving and loading
 export { save, saveWeights, loadModel, loadWeights, encodeSafetensors, decodeSafetensors, type SaveOptions, type LoadOptions } from './io/index.js';
 
-// data: text and audio
+// data: pipelines, images, text and audio
+export { data, Dataset, mapInWorkers, WorkerPool, type MapOptions, type BatchOptions, type ShuffleOptions } from './data/index.js';
+export { image, ImageDataGenerator, DirectoryIterator, ImageFolderDataset, type ImageDataGeneratorOptions, type FlowFromDirectoryOptions } from './data/image/index.js';
 export * as text from './data/text/index.js';
 export * as audio from './data/audio/index.js';

@@ -205,3 +205,15 @@ describe('functional API', () => {
     assert.deepEqual([...(m.predict(nb.zeros([2, 30, 3])) as nb.Tensor).shape], [2, 28, 5]);
   });
 });
+
+describe('predict on a dataset', () => {
+  it('resolves to the same predictions as on arrays', async () => {
+    const model = nb.sequential([nb.layers.dense({ units: 3, inputShape: [2] })]);
+    const x = nb.randomNormal([10, 2], 0, 1, { seed: 9 });
+    const ds = nb.data.fromTensors(x).batch(4);
+    const p = (await model.predict(ds)) as nb.Tensor;
+    assertClose(p, model.predict(x) as nb.Tensor, { atol: 1e-6 });
+    const p2 = (await model.predict(nb.data.fromTensors({ xs: x, ys: x }).batch(3))) as nb.Tensor;
+    assert.deepEqual([...p2.shape], [10, 3]);
+  });
+});

@@ -111,23 +111,37 @@ function describe(v: unknown): string {
 }
 
 /** Iterates a batch source once; a source with iterator() (like a tfjs Dataset) starts a fresh pass each call. */
-export async function* iterateSource(source: BatchSource, maxSteps: number | null): AsyncGenerator<Batch> {
-  let iterator: AsyncIterator<unknown> | Iterator<unknown>;
+async function openIterator(source: BatchSource): Promise<AsyncIterator<unknown> | Iterator<unknown>> {
   if (typeof (source as { iterator?: unknown }).iterator === 'function') {
-    iterator = await (source as { iterator(): Promise<AsyncIterator<unknown> | Iterator<unknown>> }).iterator();
-  } else if (Symbol.asyncIterator in (source as object)) {
-    iterator = (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-  } else if (Symbol.iterator in (source as object)) {
-    iterator = (source as Iterable<unknown>)[Symbol.iterator]();
-  } else {
-    throw new ValueError('fit: expected Tensors, a Dataset, or an (async) iterable of batches');
+    return (source as { iterator(): Promise<AsyncIterator<unknown> | Iterator<unknown>> }).iterator();
   }
+  if (Symbol.asyncIterator in (source as object)) return (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  if (Symbol.iterator in (source as object)) return (source as Iterable<unknown>)[Symbol.iterator]();
+  throw new ValueError('expected Tensors, a Dataset, or an (async) iterable of batches');
+}
+
+export async function* iterateSource(source: BatchSource, maxSteps: number | null): AsyncGenerator<Batch> {
+  const iterator = await openIterator(source);
   let i = 0;
   while (maxSteps === null || i < maxSteps) {
     const r = await iterator.next();
     if (r.done) return;
     yield toBatch(r.value, i);
     i++;
+  }
+}
+
+/** Model inputs of each element of a source: `{xs}`, `{xs, ys}`, `[x, y(, w)]`, or the input tensor(s) themselves. */
+export async function* iterateInputs(source: BatchSource, maxSteps: number | null): AsyncGenerator<Tensor[]> {
+  const iterator = await openIterator(source);
+  for (let i = 0; maxSteps === null || i < maxSteps; i++) {
+    const r = await iterator.next();
+    if (r.done) return;
+    const v = r.value;
+    if (v instanceof Tensor) yield [v];
+    else if (v !== null && typeof v === 'object' && 'xs' in v) yield asList((v as { xs: TensorOrList }).xs, 'predict');
+    else if (Array.isArray(v) && v.length >= 1 && v.every((t) => t instanceof Tensor) && v.length <= 3) yield asList(v[0] as Tensor, 'predict');
+    else throw new DataError(`predict: dataset element ${i} must be a Tensor, {xs} or [x, y], got ${describe(v)}`);
   }
 }
 

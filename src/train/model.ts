@@ -4,7 +4,7 @@ import type { Variable } from '../nn/variable.js';
 import { concat } from '../ops/slicing.js';
 import { ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { asList, type BatchSource, isBatchSource, rowSlice, sampleCount, type TensorOrList } from './batches.js';
+import { asList, type BatchSource, isBatchSource, iterateInputs, rowSlice, sampleCount, type TensorOrList } from './batches.js';
 import type { Callback } from './callbacks/callback.js';
 import { CompiledState, type CompileArgs } from './compiled.js';
 import { evaluateLoop, type EvaluateArgs, fitLoop, type FitArgs, trainBatch } from './fit-loop.js';
@@ -119,8 +119,15 @@ export class Model extends Layer {
     return evaluateLoop(this, compiled, { xs: asList(x, 'evaluate'), ys: asList(y, 'evaluate') }, args);
   }
 
-  /** Predictions in batches (default 32), without recording gradients; inference mode. */
-  predict(x: TensorOrList, args: { batchSize?: number } = {}): Tensor | Tensor[] {
+  /**
+   * Predictions in batches (default 32), without recording gradients, in inference mode. Given a
+   * dataset or (async) iterable of batches (elements `{xs}`, `{xs, ys}`, `[x, y]` or plain input
+   * tensors), it resolves to the concatenated predictions.
+   */
+  predict(x: TensorOrList, args?: { batchSize?: number }): Tensor | Tensor[];
+  predict(x: BatchSource, args?: { steps?: number }): Promise<Tensor | Tensor[]>;
+  predict(x: TensorOrList | BatchSource, args: { batchSize?: number; steps?: number } = {}): Tensor | Tensor[] | Promise<Tensor | Tensor[]> {
+    if (isBatchSource(x)) return this.predictSource(x, args.steps ?? null);
     const xs = asList(x, 'predict');
     const n = sampleCount(xs, [], null, 'predict');
     const batchSize = args.batchSize ?? 32;
@@ -132,8 +139,14 @@ export class Model extends Layer {
         chunks.push(this.forward(xs.map((t) => rowSlice(t, start, end)), false));
       }
     });
-    const outputs = chunks[0]!.map((_, i) => (chunks.length === 1 ? chunks[0]![i]! : concat(chunks.map((c) => c[i]!), 0)));
-    return outputs.length === 1 ? outputs[0]! : outputs;
+    return joinChunks(chunks);
+  }
+
+  private async predictSource(source: BatchSource, steps: number | null): Promise<Tensor | Tensor[]> {
+    const chunks: Tensor[][] = [];
+    for await (const xs of iterateInputs(source, steps)) chunks.push(noGrad(() => this.forward(xs, false)));
+    if (chunks.length === 0) throw new ValueError(`${this.name}.predict: the dataset yielded no batches`);
+    return joinChunks(chunks);
   }
 
   /** The model's output for one batch, in inference mode. */
@@ -167,6 +180,12 @@ export class Model extends Layer {
   fitDataset(dataset: BatchSource, args: FitArgs = {}): Promise<History> {
     return this.fit(dataset, args);
   }
+}
+
+/** Concatenates per-batch outputs along the batch axis. */
+function joinChunks(chunks: Tensor[][]): Tensor | Tensor[] {
+  const outputs = chunks[0]!.map((_, i) => (chunks.length === 1 ? chunks[0]![i]! : concat(chunks.map((c) => c[i]!), 0)));
+  return outputs.length === 1 ? outputs[0]! : outputs;
 }
 
 export type { FitArgs, EvaluateArgs, Callback };
