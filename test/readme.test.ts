@@ -17,7 +17,7 @@ describe('README examples run as written', () => {
     it(`README example ${i + 1}`, () => {
       const dir = mkdtempSync(join(tmpdir(), 'nabla-readme-'));
       try {
-        const file = join(dir, `example${i}.ts`);
+        const file = join(dir, `example${i}.mts`); // .mts: ES module, so top-level await works
         writeFileSync(file, code.replaceAll("from 'nabla'", `from '${join(root, 'src', 'index.ts')}'`));
         // execFileSync throws (failing the test) when the example exits non-zero or times out.
         execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8', timeout: 120_000, stdio: 'pipe' });
