@@ -6,8 +6,6 @@
 //
 //   npx tsx examples/california-housing.ts [--epochs 30] [--batch-size 32] [--backend cpu] [--data DIR] [--json FILE]
 import * as nb from '../src/index.js';
-import { datasets } from '../src/data/datasets/index.js';
-import { trainTestSplit } from '../src/data/split.js';
 import { parseExampleArgs, report } from './args.js';
 
 const { layers } = nb;
@@ -16,10 +14,10 @@ const args = parseExampleArgs('california-housing', { epochs: 30, batchSize: 32 
 const start = performance.now();
 nb.setSeed(args.seed);
 
-const data = datasets.californiaHousing.load({ dir: args.data });
+const data = await nb.datasets.californiaHousing.load({ dir: args.data });
 for (const [column, { count, value }] of Object.entries(data.imputed)) console.log(`imputed ${count} missing ${column} values with the median ${value}`);
 const TARGET_UNIT = 100_000;
-const split = trainTestSplit(data.x, data.y.div(TARGET_UNIT).reshape([-1, 1]), { testSize: 0.2, seed: args.seed });
+const split = nb.trainTestSplit(data.x, data.y.div(TARGET_UNIT).reshape([-1, 1]), { testSize: 0.2, seed: args.seed });
 const mean = split.xTrain.mean(0);
 const std = nb.maximum(split.xTrain.std(0), 1e-6);
 const xTrain = split.xTrain.sub(mean).div(std);

@@ -7,7 +7,6 @@
 //
 // Data: ../shared/data/fashion-mnist, $NABLA_DATA/fashion-mnist or --data DIR.
 import * as nb from '../src/index.js';
-import { datasets } from '../src/data/datasets/index.js';
 import { parseExampleArgs, report } from './args.js';
 
 const { layers } = nb;
@@ -18,7 +17,7 @@ const args = parseExampleArgs('custom-loop', { epochs: 5, batchSize: 64 }, {
 const start = performance.now();
 nb.setSeed(args.seed);
 
-const { train, test, classNames } = datasets.fashionMnist.load({ dir: args.data });
+const { train, test, classNames } = await nb.datasets.fashionMnist.load({ dir: args.data });
 const n = Math.min(args.extra['limit']!, train.x.shape[0]!);
 console.log(`Fashion-MNIST (${classNames.join(', ')}): ${n} training and ${test.x.shape[0]} test images`);
 

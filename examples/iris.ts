@@ -4,8 +4,6 @@
 //
 //   npx tsx examples/iris.ts [--epochs 100] [--batch-size 16] [--backend cpu] [--data DIR] [--json FILE] [--seed 1]
 import * as nb from '../src/index.js';
-import { datasets } from '../src/data/datasets/index.js';
-import { trainTestSplit } from '../src/data/split.js';
 import { parseExampleArgs, report } from './args.js';
 
 const { layers } = nb;
@@ -14,8 +12,8 @@ const args = parseExampleArgs('iris', { epochs: 100, batchSize: 16 });
 const start = performance.now();
 nb.setSeed(args.seed);
 
-const { x, y, classNames } = datasets.iris.load({ dir: args.data });
-const split = trainTestSplit(x, y, { testSize: 0.2, seed: args.seed, stratify: y });
+const { x, y, classNames } = await nb.datasets.iris.load({ dir: args.data });
+const split = nb.trainTestSplit(x, y, { testSize: 0.2, seed: args.seed, stratify: y });
 const mean = split.xTrain.mean(0);
 const std = split.xTrain.std(0);
 const standardize = (t: nb.Tensor): nb.Tensor => t.sub(mean).div(std);

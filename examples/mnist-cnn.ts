@@ -7,7 +7,6 @@
 // Use the native or wasm backend (the default when available): the pure-TypeScript cpu backend
 // needs about 25 minutes per epoch on a 2-core machine. --limit N trains on fewer images.
 import * as nb from '../src/index.js';
-import { datasets } from '../src/data/datasets/index.js';
 import { parseExampleArgs, report } from './args.js';
 
 const { layers } = nb;
@@ -19,7 +18,7 @@ const args = parseExampleArgs('mnist-cnn', { epochs: 5, batchSize: 64 }, {
 const start = performance.now();
 nb.setSeed(args.seed);
 
-const { train, test } = datasets.mnist.load({ dir: args.data });
+const { train, test } = await nb.datasets.mnist.load({ dir: args.data });
 const limit = Math.min(args.extra['limit']!, train.x.shape[0]!);
 const xTrain = nb.slice(train.x, [0], [limit]);
 const yTrain = nb.slice(train.y, [0], [limit]);

@@ -5,9 +5,8 @@
 //
 //   npx tsx examples/mnist-mlp.ts [--epochs 40] [--batch-size 128] [--backend cpu] [--data DIR] [--json FILE]
 //
-// Data: ../shared/data/mnist, $NABLA_DATA/mnist or --data DIR (see src/data/datasets/mnist.ts).
+// Data: --data DIR, $NABLA_DATA/mnist, ../shared/data/mnist or the download cache (see src/data/datasets/locate.ts).
 import * as nb from '../src/index.js';
-import { datasets } from '../src/data/datasets/index.js';
 import { parseExampleArgs, report } from './args.js';
 
 const { layers } = nb;
@@ -20,7 +19,7 @@ const args = parseExampleArgs('mnist-mlp', { epochs: 40, batchSize: 128 }, {
 const start = performance.now();
 nb.setSeed(args.seed);
 
-const { train, test } = datasets.mnist.load({ dir: args.data });
+const { train, test } = await nb.datasets.mnist.load({ dir: args.data });
 const limit = Math.min(args.extra['limit']!, train.x.shape[0]!);
 const xTrain = nb.slice(train.x, [0], [limit]);
 const yTrain = nb.slice(train.y, [0], [limit]);

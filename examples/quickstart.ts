@@ -9,7 +9,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as nb from '../src/index.js';
-import { datasets } from '../src/data/datasets/index.js';
 import { parseExampleArgs, report } from './args.js';
 
 const { layers } = nb;
@@ -20,7 +19,7 @@ nb.setSeed(args.seed);
 
 // The images: float32 [n, 28, 28, 1] in [0, 1]; the labels: int32 [n].
 const subset = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'mnist-subset');
-const { train, test } = datasets.mnist.load({ dir: args.data ?? subset });
+const { train, test } = await nb.datasets.mnist.load({ dir: args.data ?? subset });
 console.log(`MNIST subset: ${train.x.shape[0]} training and ${test.x.shape[0]} test images; backend '${args.backend}'`);
 
 // A LeNet-style convnet, kept narrow so that it trains in seconds even on the pure-TypeScript backend.

@@ -103,3 +103,4 @@ export { data, Dataset, mapInWorkers, WorkerPool, type MapOptions, type BatchOpt
 export { image, ImageDataGenerator, DirectoryIterator, ImageFolderDataset, type ImageDataGeneratorOptions, type FlowFromDirectoryOptions } from './data/image/index.js';
 export * as text from './data/text/index.js';
 export * as audio from './data/audio/index.js';
+export { datasets, trainTestSplit } from './data/datasets/index.js';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as nb from '../src/index.js';
 import {
-  californiaHousing, datasetCandidates, datasets, decodeIdx, encodeIdx, fashionMnist, type IdxArray, iris, mnist, parseCsv, readCsv, readIdxFile,
+  cacheRoot, californiaHousing, parseSentencePairs, datasetCandidates, datasets, decodeIdx, encodeIdx, fashionMnist, type IdxArray, iris, mnist, parseCsv, readCsv, readIdxFile,
 } from '../src/data/datasets/index.js';
 import { medianIgnoringNaN } from '../src/data/datasets/california-housing.js';
 import { MNIST_FILES } from '../src/data/datasets/mnist.js';
@@ -18,6 +18,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const shared = join(root, '..', 'shared', 'data');
 const tmp = mkdtempSync(join(tmpdir(), 'nabla-datasets-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
+// Never read or fill the real per-user cache from these tests.
+process.env['NABLA_CACHE_DIR'] = join(tmp, 'cache');
+
+async function rejectsWith(p: Promise<unknown>, type: new (...args: never[]) => Error, parts: string[]): Promise<void> {
+  await assert.rejects(p, (err: unknown) => {
+    assert.ok(err instanceof type, `expected ${type.name}, got ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
+    for (const part of parts) assert.ok((err as Error).message.includes(part), `message "${(err as Error).message}" lacks "${part}"`);
+    return true;
+  });
+}
 
 function sharedSkip(name: string): string | false {
   return existsSync(join(shared, name)) ? false : `../shared/data/${name} is not present on this machine`;
@@ -37,12 +47,12 @@ function writeTinyMnist(dir: string, counts = { train: 3, test: 2 }, tweak: { ro
 }
 
 /** Runs `fn` with NABLA_DATA set to `value` (undefined: unset), restoring it afterwards. */
-function withNablaData<T>(value: string | undefined, fn: () => T): T {
+async function withNablaData<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
   const saved = process.env['NABLA_DATA'];
   if (value === undefined) delete process.env['NABLA_DATA'];
   else process.env['NABLA_DATA'] = value;
   try {
-    return fn();
+    return await fn();
   } finally {
     if (saved === undefined) delete process.env['NABLA_DATA'];
     else process.env['NABLA_DATA'] = saved;
@@ -142,42 +152,66 @@ describe('CSV reader', () => {
 });
 
 describe('data set location', () => {
-  it('looks in dir (itself, then dir/name), else $NABLA_DATA/name, else ../shared/data/name from the cwd', () => {
-    assert.deepEqual(datasetCandidates('mnist', { dir: '/d', env: '/e', cwd: '/w/repo' }), [
+  it('looks in dir (itself, then dir/name), then $NABLA_DATA/name (unset: ../shared/data/name from the cwd), then the cache', () => {
+    assert.deepEqual(datasetCandidates('mnist', { dir: '/d', env: '/e', cwd: '/w/repo', cache: '/c' }), [
       { path: '/d', from: 'dir option' },
       { path: '/d/mnist', from: 'dir option' },
+      { path: '/e/mnist', from: 'NABLA_DATA' },
+      { path: '/c/mnist', from: 'cache' },
     ]);
     assert.deepEqual(datasetCandidates('mnist', { dir: 'rel', cwd: '/w/repo' })[0]!.path, '/w/repo/rel');
     assert.deepEqual(datasetCandidates('iris', { env: '/e', cwd: '/w/repo' }), [{ path: '/e/iris', from: 'NABLA_DATA' }]);
-    assert.deepEqual(datasetCandidates('iris', { env: '', cwd: '/w/repo' }), [{ path: '/w/shared/data/iris', from: 'default ../shared/data' }]);
+    assert.deepEqual(datasetCandidates('iris', { env: '', cwd: '/w/repo', cache: 'c' }), [
+      { path: '/w/shared/data/iris', from: 'default ../shared/data' },
+      { path: '/w/repo/c/iris', from: 'cache' },
+    ]);
   });
 
-  it('loads from NABLA_DATA and from an explicit dir, and names every path tried when absent', () => {
+  it('puts the cache in cacheDir, else $NABLA_CACHE_DIR, else $XDG_CACHE_HOME/nabla/datasets, else ~/.cache/nabla/datasets', () => {
+    const saved = { c: process.env['NABLA_CACHE_DIR'], x: process.env['XDG_CACHE_HOME'] };
+    try {
+      assert.equal(cacheRoot('/mine'), '/mine');
+      process.env['NABLA_CACHE_DIR'] = '/nc';
+      assert.equal(cacheRoot(), '/nc');
+      delete process.env['NABLA_CACHE_DIR'];
+      process.env['XDG_CACHE_HOME'] = '/xdg';
+      assert.equal(cacheRoot(), '/xdg/nabla/datasets');
+      delete process.env['XDG_CACHE_HOME'];
+      assert.equal(cacheRoot(), join(homedir(), '.cache', 'nabla', 'datasets'));
+    } finally {
+      process.env['NABLA_CACHE_DIR'] = saved.c;
+      if (saved.x === undefined) delete process.env['XDG_CACHE_HOME'];
+      else process.env['XDG_CACHE_HOME'] = saved.x;
+    }
+  });
+
+  it('loads from NABLA_DATA and from an explicit dir, and names every path tried when absent', async () => {
     const dataRoot = join(tmp, 'nabla-data');
     writeTinyMnist(join(dataRoot, 'mnist'));
-    const viaEnv = withNablaData(dataRoot, () => mnist.load());
+    const viaEnv = await withNablaData(dataRoot, () => mnist.load());
     assert.deepEqual([...viaEnv.train.x.shape], [3, 28, 28, 1]);
     // An explicit dir wins over NABLA_DATA, and may be the data set's folder or its parent.
     const elsewhere = join(tmp, 'elsewhere');
     writeTinyMnist(join(elsewhere, 'mnist'), { train: 4, test: 1 });
-    assert.equal(withNablaData(dataRoot, () => mnist.load({ dir: elsewhere })).train.x.shape[0], 4);
-    assert.equal(withNablaData(dataRoot, () => mnist.load({ dir: join(elsewhere, 'mnist') })).train.x.shape[0], 4);
+    assert.equal((await withNablaData(dataRoot, () => mnist.load({ dir: elsewhere }))).train.x.shape[0], 4);
+    assert.equal((await withNablaData(dataRoot, () => mnist.load({ dir: join(elsewhere, 'mnist') }))).train.x.shape[0], 4);
     // Missing everywhere: the message lists the places and what was missing.
     const empty = join(tmp, 'empty-root');
     mkdirSync(join(empty, 'iris'), { recursive: true });
-    withNablaData(empty, () => {
-      assertThrowsWith(() => iris.load(), nb.DataError, ['iris: data set not found', join(empty, 'iris'), 'NABLA_DATA', 'missing iris.csv', 'NABLA_DATA']);
-      assertThrowsWith(() => fashionMnist.load(), nb.DataError, [join(empty, 'fashion-mnist'), 'no such folder']);
+    const cache = join(tmp, 'cache');
+    await withNablaData(empty, async () => {
+      await rejectsWith(iris.load({ download: false }), nb.DataError, ['iris: data set not found', join(empty, 'iris'), 'NABLA_DATA', 'missing iris.csv', join(cache, 'iris'), '(cache: no such folder)', 'download: false']);
+      await rejectsWith(fashionMnist.load({ download: false }), nb.DataError, [join(empty, 'fashion-mnist'), 'no such folder']);
+      await rejectsWith(californiaHousing.load({ dir: empty, download: false }), nb.DataError, ['california-housing', `${empty} (dir option`, join(empty, 'california-housing'), join(cache, 'california-housing')]);
     });
-    assertThrowsWith(() => californiaHousing.load({ dir: empty }), nb.DataError, ['california-housing', `${empty} (dir option`, join(empty, 'california-housing')]);
   });
 });
 
 describe('MNIST-format loader', () => {
-  it('returns float32 [n, 28, 28, 1] images scaled to [0, 1] and int32 labels', () => {
+  it('returns float32 [n, 28, 28, 1] images scaled to [0, 1] and int32 labels', async () => {
     const dir = join(tmp, 'tiny-mnist');
     writeTinyMnist(dir);
-    const { train, test, classNames } = mnist.load({ dir });
+    const { train, test, classNames } = await mnist.load({ dir });
     assert.equal(train.x.dtype, 'float32');
     assert.deepEqual([...train.x.shape], [3, 28, 28, 1]);
     assert.equal(train.y.dtype, 'int32');
@@ -185,24 +219,24 @@ describe('MNIST-format loader', () => {
     assert.deepEqual([...test.x.shape], [2, 28, 28, 1]);
     // Image 1, pixel (row 2, column 5) is byte (7 + 2 * 28 + 5) % 256 = 68.
     assert.equal(train.x.values[784 + 2 * 28 + 5], Math.fround(68 / 255));
-    assert.equal(mnist.load({ dir, normalize: false }).train.x.values[784 + 61], 68);
+    assert.equal((await mnist.load({ dir, normalize: false })).train.x.values[784 + 61], 68);
     assert.equal(classNames.length, 10);
   });
 
-  it('rejects label files that do not match the images, and images that are not 28x28', () => {
+  it('rejects label files that do not match the images, and images that are not 28x28', async () => {
     const dir = join(tmp, 'bad-labels');
     writeTinyMnist(dir, { train: 3, test: 2 }, { labels: [1, 2] });
-    assertThrowsWith(() => mnist.load({ dir }), nb.DataError, [join(dir, MNIST_FILES.trainLabels), '2 labels', '3 images']);
+    await rejectsWith(mnist.load({ dir }), nb.DataError, [join(dir, MNIST_FILES.trainLabels), '2 labels', '3 images']);
     const dir2 = join(tmp, 'bad-label-value');
     writeTinyMnist(dir2, { train: 3, test: 3 }, { labels: [1, 12, 3] });
-    assertThrowsWith(() => mnist.load({ dir: dir2 }), nb.DataError, [MNIST_FILES.trainLabels, 'label 12 at byte offset 9']);
+    await rejectsWith(mnist.load({ dir: dir2 }), nb.DataError, [MNIST_FILES.trainLabels, 'label 12 at byte offset 9']);
     const dir3 = join(tmp, 'bad-size');
     writeTinyMnist(dir3, { train: 2, test: 2 }, { rows: 27 });
-    assertThrowsWith(() => mnist.load({ dir: dir3 }), nb.DataError, [MNIST_FILES.trainImages, 'expected 28x28 images', '27x28']);
+    await rejectsWith(mnist.load({ dir: dir3 }), nb.DataError, [MNIST_FILES.trainImages, 'expected 28x28 images', '27x28']);
   });
 
-  it('reads the committed subset (data/mnist-subset): 2,000 + 500 images, the first ones of MNIST', { skip: existsSync(join(root, 'data', 'mnist-subset')) ? false : 'data/mnist-subset is missing' }, () => {
-    const subset = mnist.load({ dir: join(root, 'data', 'mnist-subset') });
+  it('reads the committed subset (data/mnist-subset): 2,000 + 500 images, the first ones of MNIST', { skip: existsSync(join(root, 'data', 'mnist-subset')) ? false : 'data/mnist-subset is missing' }, async () => {
+    const subset = await mnist.load({ dir: join(root, 'data', 'mnist-subset') });
     assert.deepEqual([...subset.train.x.shape], [2000, 28, 28, 1]);
     assert.deepEqual([...subset.test.y.shape], [500]);
     // Class counts of the first 2,000 training labels (printed by scripts/make-mnist-subset.ts).
@@ -218,8 +252,8 @@ describe('MNIST-format loader', () => {
 });
 
 describe('data sets from ../shared/data', () => {
-  it('mnist: 60,000 + 10,000 images with the published class counts', { skip: sharedSkip('mnist') }, () => {
-    const { train, test } = datasets.mnist.load({ dir: join(shared, 'mnist') });
+  it('mnist: 60,000 + 10,000 images with the published class counts', { skip: sharedSkip('mnist') }, async () => {
+    const { train, test } = await datasets.mnist.load({ dir: join(shared, 'mnist') });
     assert.deepEqual([...train.x.shape], [60000, 28, 28, 1]);
     assert.equal(train.x.dtype, 'float32');
     assert.deepEqual([...train.y.shape], [60000]);
@@ -236,16 +270,16 @@ describe('data sets from ../shared/data', () => {
     assert.deepEqual(counts(test.y), [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
   });
 
-  it('fashion-mnist: 60,000 + 10,000 images, 6,000 / 1,000 per class', { skip: sharedSkip('fashion-mnist') }, () => {
-    const { train, test, classNames } = datasets.fashionMnist.load({ dir: join(shared, 'fashion-mnist') });
+  it('fashion-mnist: 60,000 + 10,000 images, 6,000 / 1,000 per class', { skip: sharedSkip('fashion-mnist') }, async () => {
+    const { train, test, classNames } = await datasets.fashionMnist.load({ dir: join(shared, 'fashion-mnist') });
     assert.deepEqual([...train.x.shape], [60000, 28, 28, 1]);
     assert.deepEqual([...test.x.shape], [10000, 28, 28, 1]);
     assert.equal(classNames[9], 'Ankle boot');
     assert.equal(test.y.equal(9).cast('int32').sum().item(), 1000);
   });
 
-  it('iris: 150 x 4 float32 features, 50 flowers per species', { skip: sharedSkip('iris') }, () => {
-    const { x, y, classNames, featureNames } = datasets.iris.load({ dir: join(shared, 'iris') });
+  it('iris: 150 x 4 float32 features, 50 flowers per species', { skip: sharedSkip('iris') }, async () => {
+    const { x, y, classNames, featureNames } = await datasets.iris.load({ dir: join(shared, 'iris') });
     assert.deepEqual([...x.shape], [150, 4]);
     assert.equal(x.dtype, 'float32');
     assert.equal(y.dtype, 'int32');
@@ -255,9 +289,9 @@ describe('data sets from ../shared/data', () => {
     for (const c of [0, 1, 2]) assert.equal(y.equal(c).cast('int32').sum().item(), 50);
   });
 
-  it('california housing: 20,640 x 13 features, 207 total_bedrooms imputed with the median 435, one-hot ocean_proximity', { skip: sharedSkip('california-housing') }, () => {
+  it('california housing: 20,640 x 13 features, 207 total_bedrooms imputed with the median 435, one-hot ocean_proximity', { skip: sharedSkip('california-housing') }, async () => {
     const dir = join(shared, 'california-housing');
-    const { x, y, imputed, featureNames, categories } = datasets.californiaHousing.load({ dir });
+    const { x, y, imputed, featureNames, categories } = await datasets.californiaHousing.load({ dir });
     assert.deepEqual([...x.shape], [20640, 13]);
     assert.deepEqual([...y.shape], [20640]);
     assert.deepEqual(imputed, { total_bedrooms: { count: 207, value: 435 } });
@@ -271,7 +305,87 @@ describe('data sets from ../shared/data', () => {
     assert.deepEqual([...oneHot.sum(0).values], [9136, 6551, 5, 2290, 2658]);
     assert.equal(y.min().item(), 14999);
     assert.equal(y.max().item(), 500001);
-    assertThrowsWith(() => datasets.californiaHousing.load({ dir, missing: 'error' }), nb.DataError, ['housing.csv', 'missing value at line 292', "column 5 'total_bedrooms'"]);
+    await rejectsWith(datasets.californiaHousing.load({ dir, missing: 'error' }), nb.DataError, ['housing.csv', 'missing value at line 292', "column 5 'total_bedrooms'"]);
+  });
+});
+
+describe('more data sets from ../shared/data, through nb.datasets', () => {
+  const opts = (name: string): { dir: string; download: false } => ({ dir: join(shared, name), download: false });
+
+  it('tinyShakespeare: 1,115,394 characters, 65 distinct, the nanoGPT 90/10 split', { skip: sharedSkip('tinyshakespeare') }, async () => {
+    const { text, train, validation, vocabulary } = await nb.datasets.tinyShakespeare.load(opts('tinyshakespeare'));
+    assert.equal(text.length, 1115394);
+    assert.equal(train.length, 1003854);
+    assert.equal(train + validation, text);
+    assert.equal(vocabulary.length, 65);
+    assert.deepEqual(vocabulary.slice(0, 3), ['\n', ' ', '!']);
+    assert.ok(text.startsWith('First Citizen:\nBefore we proceed'));
+    assert.equal((await nb.datasets.tinyShakespeare.load({ ...opts('tinyshakespeare'), validationFraction: 0 })).validation, '');
+  });
+
+  it('sentimentSentences: 3 x 1,000 sentences, 500/500 labels per source, imdb trimmed, U+0085 kept inside sentences', { skip: sharedSkip('sentiment-labelled-sentences') }, async () => {
+    const data = await nb.datasets.sentimentSentences.load(opts('sentiment-labelled-sentences'));
+    assert.equal(data.texts.length, 3000);
+    assert.deepEqual([...data.labels.shape], [3000]);
+    assert.equal(data.labels.dtype, 'int32');
+    for (const src of ['amazon', 'imdb', 'yelp'] as const) {
+      const idx = data.source.flatMap((s, i) => (s === src ? [i] : []));
+      assert.equal(idx.length, 1000);
+      assert.equal(idx.filter((i) => data.labels.values[i] === 1).length, 500);
+    }
+    assert.ok(data.texts.every((t) => t === t.trim() && t.length > 0));
+    assert.ok(data.texts.some((t) => t.includes('\u0085')));
+    const split = await nb.datasets.sentimentSentences.load({ ...opts('sentiment-labelled-sentences'), sources: ['yelp'], testSize: 0.2, seed: 1 });
+    assert.equal(split.texts.length, 1000);
+    assert.equal(split.test!.texts.length, 200);
+    assert.equal(split.train!.texts.length, 800);
+    assert.equal(split.test!.labels.sum().item(), 100);
+    assert.equal(new Set([...split.train!.texts, ...split.test!.texts]).size, new Set(split.texts).size);
+  });
+
+  it('fsdd: 3,000 recordings (2,700 train / 300 test), lazy reads, padded tensors', { skip: sharedSkip('fsdd') }, async () => {
+    const lazy = await nb.datasets.fsdd.load({ ...opts('fsdd'), lazy: true });
+    assert.equal(lazy.recordings.length, 3000);
+    assert.equal(lazy.recordings.filter((r) => r.split === 'test').length, 300);
+    assert.deepEqual(lazy.speakers, ['george', 'jackson', 'lucas', 'nicolas', 'theo', 'yweweler']);
+    assert.ok(lazy.recordings.every((r) => r.waveform === undefined));
+    const r = lazy.recordings.find((q) => q.file === '7_jackson_32.wav')!;
+    assert.deepEqual([r.digit, r.speaker, r.index, r.split], [7, 'jackson', 32, 'train']);
+    const w = await r.read();
+    assert.equal(w.length, (readFileSync(r.path).length - 44) / 2);
+    assert.equal(await r.read(), w);
+    const test = await nb.datasets.fsdd.load({ ...opts('fsdd'), split: 'test', speakers: ['theo'] });
+    assert.equal(test.recordings.length, 50);
+    assert.ok(test.recordings.every((q) => q.waveform !== undefined && q.speaker === 'theo' && q.index < 5));
+    const { x, y, lengths } = await test.toTensors({ length: 4000 });
+    assert.deepEqual([...x.shape], [50, 4000]);
+    assert.deepEqual([...y.values], [...test.labels]);
+    assert.equal(lengths[0], test.recordings[0]!.waveform!.length);
+    assert.ok(x.abs().max().item() <= 1);
+  });
+
+  it('fraEng: 142,787 English-French pairs from the gzip file; maxPairs and space normalisation', { skip: sharedSkip('tatoeba-fra-eng') }, async () => {
+    const all = await nb.datasets.fraEng.load(opts('tatoeba-fra-eng'));
+    assert.equal(all.pairs.length, 142787);
+    assert.deepEqual(all.pairs.slice(0, 3), [['Go.', 'Va !'], ['Run!', 'Cours\u202f!'], ['Run!', 'Courez\u202f!']]);
+    const few = await nb.datasets.fraEng.load({ ...opts('tatoeba-fra-eng'), maxPairs: 3, normalizeSpaces: true });
+    assert.deepEqual(few.french, ['Va !', 'Cours !', 'Courez !']);
+    assertThrowsWith(() => parseSentencePairs('a\tb\nno tab here\n', 'f.txt'), nb.DataError, ['f.txt', 'line 2', '1 TAB-separated fields']);
+  });
+
+  it('wine: 178 x 13 float32 features, classes 59 / 71 / 48 (no options: found in ../shared/data)', { skip: sharedSkip('wine') }, async () => {
+    const saved = process.env['NABLA_DATA'];
+    delete process.env['NABLA_DATA'];
+    try {
+      const { x, y, classNames, featureNames } = await nb.datasets.wine.load({ download: false });
+      assert.deepEqual([...x.shape], [178, 13]);
+      assert.deepEqual(classNames, ['class_0', 'class_1', 'class_2']);
+      assert.equal(featureNames.length, 13);
+      assert.equal(x.values[12], 1065);
+      assert.deepEqual([0, 1, 2].map((c) => y.equal(c).cast('int32').sum().item()), [59, 71, 48]);
+    } finally {
+      if (saved !== undefined) process.env['NABLA_DATA'] = saved;
+    }
   });
 });
 

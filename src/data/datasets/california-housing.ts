@@ -3,9 +3,9 @@ import { fromValues } from '../../tensor/creation.js';
 import { DataError } from '../../tensor/errors.js';
 import { readCsv } from './csv.js';
 import type { TabularData } from './iris.js';
-import { type DatasetLocation, locateDataset } from './locate.js';
+import { type DatasetOptions, resolveDataset } from './locate.js';
 
-export interface CaliforniaHousingOptions extends DatasetLocation {
+export interface CaliforniaHousingOptions extends DatasetOptions {
   /**
    * What to do with empty numeric fields (housing.csv has 207 in total_bedrooms): 'median'
    * (default) replaces them with the median of the column's present values, computed over the
@@ -37,9 +37,9 @@ export function medianIgnoringNaN(values: Float64Array): number {
 
 /**
  * California housing: 20,640 districts, median house value (dollars, capped at 500,001) from 8
- * numeric features plus the categorical ocean_proximity. `californiaHousing.load()` reads
- * `housing.csv` from `dir`, else `$NABLA_DATA/california-housing`, else
- * `../shared/data/california-housing`.
+ * numeric features plus the categorical ocean_proximity. `await californiaHousing.load()` reads
+ * `housing.csv` from `dir`, else `$NABLA_DATA/california-housing` (else
+ * `../shared/data/california-housing`), else the cache, else downloads it (see locate.ts).
  *
  * x is float32 [20640, 13]: the 8 numeric columns in file order (unscaled: standardize them before
  * training), then ocean_proximity one-hot over `categories` (`<1H OCEAN`, `INLAND`, `ISLAND`,
@@ -49,8 +49,8 @@ export function medianIgnoringNaN(values: Float64Array): number {
  */
 export const californiaHousing = {
   name: 'california-housing',
-  load(options: CaliforniaHousingOptions = {}): CaliforniaHousingData {
-    const { files } = locateDataset('california-housing', ['housing.csv'], options);
+  async load(options: CaliforniaHousingOptions = {}): Promise<CaliforniaHousingData> {
+    const { files } = await resolveDataset('california-housing', ['housing.csv'], options);
     const path = files[0]!;
     const table = readCsv(path);
     const missing = options.missing ?? 'median';

@@ -1,8 +1,8 @@
 // A small CSV reader (RFC 4180): a header line, quoted fields with "" escapes and embedded
 // delimiters or line breaks, LF / CRLF / CR line endings, an optional UTF-8 byte-order mark.
 // Errors are DataErrors naming the file, the line and the column.
-import { readFileSync } from 'node:fs';
 import { DataError, ValueError } from '../../tensor/errors.js';
+import { nodeModulesSync } from './node.js';
 
 export interface CsvOptions {
   /** Name used in error messages (readCsv passes the path). */
@@ -175,7 +175,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
 export function readCsv(path: string, options: Omit<CsvOptions, 'file'> = {}): CsvTable {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = nodeModulesSync().fs.readFileSync(path, 'utf8');
   } catch (e) {
     throw new DataError(`${path}: cannot read CSV file (${(e as Error).message})`);
   }

@@ -3,13 +3,14 @@ import { type ImageSet, type ImageSetOptions, loadIdxImageSet } from './mnist.js
 
 /**
  * Fashion-MNIST: 60,000 training and 10,000 test images of clothing, 28x28 grayscale, 10 classes.
- * `fashionMnist.load()` reads the four gzip IDX files from `dir`, else `$NABLA_DATA/fashion-mnist`,
- * else `../shared/data/fashion-mnist`; same tensors as mnist.load().
+ * `await fashionMnist.load()` reads the four gzip IDX files from `dir`, else
+ * `$NABLA_DATA/fashion-mnist` (else `../shared/data/fashion-mnist`), else the cache, else downloads
+ * them (see locate.ts); same tensors as mnist.load().
  */
 export const fashionMnist = {
   name: 'fashion-mnist',
   classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] as readonly string[],
-  load(options: ImageSetOptions = {}): ImageSet {
+  load(options: ImageSetOptions = {}): Promise<ImageSet> {
     return loadIdxImageSet('fashion-mnist', fashionMnist.classNames, options);
   },
 };

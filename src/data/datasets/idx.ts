@@ -1,11 +1,10 @@
-// The IDX file format (MNIST, Fashion-MNIST), optionally gzip-compressed. Node-only (fs, zlib).
+// The IDX file format (MNIST, Fashion-MNIST), optionally gzip-compressed. Node-only (fs, zlib, loaded lazily).
 //
 // Layout, all integers big-endian: bytes 0-1 are zero; byte 2 is the element type (0x08 uint8,
 // 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64); byte 3 is the number of
 // dimensions d; then d uint32 sizes; then the elements, row-major.
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { DataError } from '../../tensor/errors.js';
+import { nodeModulesSync } from './node.js';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -151,7 +150,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 /** Decompresses gzip bytes; a truncated or corrupt stream is a DataError naming `file`. */
 export function gunzip(bytes: Uint8Array, file: string): Uint8Array {
   try {
-    return gunzipSync(bytes);
+    return nodeModulesSync().zlib.gunzipSync(bytes);
   } catch (e) {
     const reason = (e as Error).message;
     throw new DataError(`${file}: gzip data is truncated or corrupt (${reason}); the compressed file has ${bytes.length} bytes`);
@@ -162,7 +161,7 @@ export function gunzip(bytes: Uint8Array, file: string): Uint8Array {
 export function readIdxFile(path: string): IdxArray {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = nodeModulesSync().fs.readFileSync(path);
   } catch (e) {
     throw new DataError(`${path}: cannot read IDX file (${(e as Error).message})`);
   }

@@ -3,9 +3,9 @@ import { fromValues } from '../../tensor/creation.js';
 import { DataError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IdxArray, readIdxFile } from './idx.js';
-import { type DatasetLocation, locateDataset } from './locate.js';
+import { type DatasetOptions, resolveDataset } from './locate.js';
 
-export interface ImageSetOptions extends DatasetLocation {
+export interface ImageSetOptions extends DatasetOptions {
   /** Scale pixels from 0-255 to [0, 1] (default true); false keeps 0-255 (still float32). */
   normalize?: boolean;
 }
@@ -71,10 +71,10 @@ function loadSplit(imagesPath: string, labelsPath: string, normalize: boolean, c
 
 /**
  * Loads a data set stored as MNIST's four IDX files (gzip or not) from its folder `name`
- * (see locateDataset for where it is looked for).
+ * (see locate.ts for where it is looked for, and downloaded to).
  */
-export function loadIdxImageSet(name: string, classNames: readonly string[], options: ImageSetOptions = {}): ImageSet {
-  const { files } = locateDataset(
+export async function loadIdxImageSet(name: string, classNames: readonly string[], options: ImageSetOptions = {}): Promise<ImageSet> {
+  const { files } = await resolveDataset(
     name,
     [MNIST_FILES.trainImages, MNIST_FILES.trainLabels, MNIST_FILES.testImages, MNIST_FILES.testLabels].map(alternatives),
     options,
@@ -90,14 +90,14 @@ export function loadIdxImageSet(name: string, classNames: readonly string[], opt
 
 /**
  * MNIST handwritten digits: 60,000 training and 10,000 test images, 28x28 grayscale, labels 0-9.
- * `mnist.load()` reads the four original gzip IDX files from `dir`, else `$NABLA_DATA/mnist`, else
- * `../shared/data/mnist`; x is float32 [n, 28, 28, 1] in [0, 1] (or 0-255 with normalize: false),
+ * `await mnist.load()` reads the four original gzip IDX files from `dir`, else `$NABLA_DATA/mnist`
+ * (else `../shared/data/mnist`), else the cache, else downloads them (see locate.ts); x is float32 [n, 28, 28, 1] in [0, 1] (or 0-255 with normalize: false),
  * y is int32 [n].
  */
 export const mnist = {
   name: 'mnist',
   classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] as readonly string[],
-  load(options: ImageSetOptions = {}): ImageSet {
+  load(options: ImageSetOptions = {}): Promise<ImageSet> {
     return loadIdxImageSet('mnist', mnist.classNames, options);
   },
 };
