@@ -4,6 +4,7 @@
 //
 // Node modules are imported lazily (on the first task), so importing this file is harmless in a
 // browser; using a pool there throws a ValueError.
+import { nodeModules } from '../io/node-modules.js';
 import { DataError, ValueError } from '../tensor/errors.js';
 import { LazyIterator, OrderedMapIterator } from './async-iterators.js';
 import { Dataset } from './dataset.js';
@@ -66,7 +67,7 @@ async function environment(module: string | URL, requested: number | undefined):
   let path: typeof import('node:path');
   let os: typeof import('node:os');
   try {
-    [threads, url, path, os] = await Promise.all([import('node:worker_threads'), import('node:url'), import('node:path'), import('node:os')]);
+    ({ workerThreads: threads, url, path, os } = await nodeModules('Worker threads'));
   } catch {
     throw new ValueError('WorkerPool: worker threads need Node.js (node:worker_threads is not available here)');
   }

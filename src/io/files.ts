@@ -1,7 +1,8 @@
-// File-system access for saving and loading (Node only). `node:fs` is imported lazily, on first use,
-// so that importing nabla in a browser never touches it. Every write that persists state is atomic:
+// File-system access for saving and loading (Node only). `node:fs` is loaded lazily, on first use
+// (see node-modules.ts), so that importing nabla in a browser never touches it. Every write that persists state is atomic:
 // the bytes go to a temporary file in the same directory, which is then renamed over the target.
 import { DataError } from '../tensor/errors.js';
+import { nodeModules } from './node-modules.js';
 
 /** The subset of `node:fs/promises` that saving and loading use; tests inject failing ones. */
 export interface FileSystem {
@@ -18,7 +19,7 @@ let nodeFs: FileSystem | null = null;
 /** The real file system (node:fs/promises), loaded on first use. */
 export async function defaultFileSystem(): Promise<FileSystem> {
   if (nodeFs === null) {
-    const fs = await import('node:fs/promises');
+    const fs = (await nodeModules('Saving and loading files')).fsp;
     nodeFs = {
       readFile: (p) => fs.readFile(p),
       writeFile: (p, d) => fs.writeFile(p, d),

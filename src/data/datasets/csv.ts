@@ -2,7 +2,7 @@
 // delimiters or line breaks, LF / CRLF / CR line endings, an optional UTF-8 byte-order mark.
 // Errors are DataErrors naming the file, the line and the column.
 import { DataError, ValueError } from '../../tensor/errors.js';
-import { nodeModulesSync } from './node.js';
+import { nodeModulesSync } from '../../io/node-modules.js';
 
 export interface CsvOptions {
   /** Name used in error messages (readCsv passes the path). */

@@ -1,6 +1,6 @@
 // Downloading a data set into the cache: streamed with Node's http/https (redirects followed),
 // each file hashed (sha256) while it arrives and checked against the manifest, written atomically.
-// Node-only; node modules are loaded lazily (see node.ts).
+// Node-only; node modules are loaded lazily (see io/node-modules.ts).
 //
 // Atomicity: the files go into a staging folder inside the data set's cache folder
 // (`<cache>/<name>/.download.tmp-<pid>-<time>-<n>/`); only when every file has arrived whole and
@@ -11,7 +11,7 @@
 import { tempPathFor } from '../../io/files.js';
 import { DataError } from '../../tensor/errors.js';
 import type { DatasetManifest, RemoteFile } from './manifest.js';
-import { type NodeModules, nodeModules } from './node.js';
+import { type NodeModules, nodeModules } from '../../io/node-modules.js';
 import { DownloadProgress, type ProgressOutput } from './progress.js';
 import { extractZipMember } from './zip.js';
 

@@ -3,7 +3,7 @@
 import { DataError, ValueError } from '../../tensor/errors.js';
 import { gunzip, isGzip } from './idx.js';
 import { type DatasetOptions, resolveDataset } from './locate.js';
-import { nodeModules } from './node.js';
+import { nodeModules } from '../../io/node-modules.js';
 
 export interface FraEngOptions extends DatasetOptions {
   /** Only the first `maxPairs` pairs (the file is roughly sorted by length, shortest first). */

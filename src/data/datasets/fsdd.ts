@@ -5,7 +5,7 @@ import { fromValues } from '../../tensor/creation.js';
 import { DataError, ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type DatasetOptions, resolveDataset } from './locate.js';
-import { nodeModules } from './node.js';
+import { nodeModules } from '../../io/node-modules.js';
 
 export type FsddSplit = 'train' | 'test';
 

@@ -4,7 +4,7 @@
 // 0x09 int8, 0x0B int16, 0x0C int32, 0x0D float32, 0x0E float64); byte 3 is the number of
 // dimensions d; then d uint32 sizes; then the elements, row-major.
 import { DataError } from '../../tensor/errors.js';
-import { nodeModulesSync } from './node.js';
+import { nodeModulesSync } from '../../io/node-modules.js';
 
 export type IdxDType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 export type IdxData = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;

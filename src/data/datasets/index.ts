@@ -1,6 +1,6 @@
 // Built-in data sets: `await nb.datasets.mnist.load()` and friends. Node-only at run time (they read
 // and download files), but importing this module is browser-safe: no `node:` module is imported at
-// the top level (see node.ts).
+// the top level (see io/node-modules.ts).
 //
 // Every `load(options)` is async and looks in `options.dir`, then `$NABLA_DATA/<name>` (when
 // NABLA_DATA is unset: `../shared/data/<name>` relative to the working directory, a convenience for

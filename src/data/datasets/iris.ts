@@ -4,7 +4,7 @@ import { DataError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { CsvTable, parseCsv } from './csv.js';
 import { type DatasetOptions, resolveDataset } from './locate.js';
-import { nodeModulesSync } from './node.js';
+import { nodeModulesSync } from '../../io/node-modules.js';
 
 /** Features, targets and their names, for the small tabular data sets. */
 export interface TabularData {

@@ -1,5 +1,5 @@
 // Where a built-in data set's files are looked for, and the per-user cache they are downloaded to.
-// Node-only; node:fs and node:path are loaded lazily (see node.ts).
+// Node-only; node:fs and node:path are loaded lazily (see io/node-modules.ts).
 //
 // Order, for the data set `name` (every loader):
 //   1. the `dir` option: `dir` itself, then `dir/name`;
@@ -11,7 +11,7 @@
 //      `~/.cache/nabla/datasets` — the folder holding `name/`;
 //   4. when absent everywhere: download into the cache (see download.ts), unless `download: false`.
 import { DataError } from '../../tensor/errors.js';
-import { cwd as currentDir, env, nodeModules, nodeModulesSync } from './node.js';
+import { cwd as currentDir, env, nodeModules, nodeModulesSync } from '../../io/node-modules.js';
 import { downloadDataset } from './download.js';
 import { type DatasetManifest, MANIFESTS } from './manifest.js';
 import type { ProgressOutput } from './progress.js';
@@ -144,7 +144,7 @@ function notFound(name: string, tried: readonly string[], why: string): DataErro
 /**
  * Finds the folder holding all of `files` for data set `name` without downloading (see the top of
  * this file for the order, the cache included); throws a DataError listing every path tried.
- * Synchronous: needs Node >= 20.16 or an earlier async loader call (see node.ts).
+ * Synchronous: needs Node >= 20.16 or an earlier async loader call (see io/node-modules.ts).
  */
 export function locateDataset(name: string, files: readonly FileSpec[], options: DatasetOptions = {}, ctx: Omit<SearchContext, 'dir'> = {}): Located {
   const candidates = datasetCandidates(name, {

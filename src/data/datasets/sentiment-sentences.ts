@@ -5,7 +5,7 @@ import { DataError, ValueError } from '../../tensor/errors.js';
 import { Random } from '../../tensor/random.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type DatasetOptions, resolveDataset } from './locate.js';
-import { nodeModules } from './node.js';
+import { nodeModules } from '../../io/node-modules.js';
 
 export type SentimentSource = 'amazon' | 'imdb' | 'yelp';
 

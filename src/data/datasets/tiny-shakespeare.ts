@@ -2,7 +2,7 @@
 // Node-only.
 import { ValueError } from '../../tensor/errors.js';
 import { type DatasetOptions, resolveDataset } from './locate.js';
-import { nodeModules } from './node.js';
+import { nodeModules } from '../../io/node-modules.js';
 
 export interface TinyShakespeareOptions extends DatasetOptions {
   /**

@@ -1,7 +1,7 @@
 // Reading one member of a zip archive (stored or deflated), enough for the archives data sets are
 // published as (e.g. manythings.org's fra-eng.zip). Node-only, with node:zlib loaded lazily.
 import { DataError } from '../../tensor/errors.js';
-import { nodeModulesSync } from './node.js';
+import { nodeModulesSync } from '../../io/node-modules.js';
 
 const EOCD = 0x06054b50;
 const CENTRAL = 0x02014b50;

@@ -1,6 +1,5 @@
 // imageDatasetFromDirectory: a Dataset of image batches from class folders (Keras'
 // image_dataset_from_directory), decoded lazily per batch.
-import { join } from 'node:path';
 import { ValueError } from '../../tensor/errors.js';
 import { fromValues } from '../../tensor/creation.js';
 import { Random } from '../../tensor/random.js';
@@ -13,6 +12,7 @@ import { ImageLoader } from './image-loader.js';
 import type { ImageTask } from './image-task.js';
 import { encodeLabels, type LabelEncoding } from './labels.js';
 import { type PrepareSettings, prepareSettings } from './load.js';
+import { joinPath as join } from './node.js';
 import type { ColorMode } from './pixels.js';
 import type { Interpolation } from './resize.js';
 import { baseSeed, mixSeed } from './seeds.js';

@@ -1,6 +1,5 @@
 // ImageDataGenerator.flowFromDirectory: batches of images read lazily from class folders
 // (Keras' DirectoryIterator).
-import { join } from 'node:path';
 import { DataError, ValueError } from '../../tensor/errors.js';
 import { fromValues } from '../../tensor/creation.js';
 import { BatchIterator, type BatchIteratorOptions, type ImageBatch } from './batch-iterator.js';
@@ -10,6 +9,7 @@ import { defaultDecodeWorkers, ImageLoader } from './image-loader.js';
 import type { ImageTask, ImageTaskResult } from './image-task.js';
 import { encodeLabels } from './labels.js';
 import { type LoadImageOptions, type PrepareSettings, prepareSettings } from './load.js';
+import { joinPath as join } from './node.js';
 import type { ColorMode } from './pixels.js';
 import type { Interpolation } from './resize.js';
 

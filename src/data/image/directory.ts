@@ -1,7 +1,12 @@
 // Listing an image folder laid out one subfolder per class (Keras' flow_from_directory layout).
-import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Dirent, Stats } from 'node:fs';
 import { DataError, ValueError } from '../../tensor/errors.js';
+import { imageNode, joinPath as join } from './node.js';
+
+// Node's fs, loaded lazily (see node.ts).
+const statSync = (p: string): Stats => imageNode().fs.statSync(p);
+const readdirSync = (p: string): Dirent[] => imageNode().fs.readdirSync(p, { withFileTypes: true });
+const realpathSync = (p: string): string => imageNode().fs.realpathSync(p);
 
 /** File extensions read as images (case-insensitive). */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg'];
@@ -23,6 +28,7 @@ export interface ListingOptions {
 
 function checkDirectory(dir: unknown, what: string): string {
   if (typeof dir !== 'string' || dir === '') throw new ValueError(`${what}: directory must be a non-empty string, got ${JSON.stringify(dir)}`);
+  imageNode(); // outside Node, say so rather than "does not exist"
   let isDir: boolean;
   try {
     isDir = statSync(dir).isDirectory();
@@ -78,7 +84,7 @@ export function classFolders(dir: string, classes: readonly string[] | undefined
     }
     return [...classes];
   }
-  const names = readdirSync(dir, { withFileTypes: true })
+  const names = readdirSync(dir)
     .filter((e) => !e.name.startsWith('.') && isDirectoryEntry(dir, e, true))
     .map((e) => e.name)
     .sort(byCodeUnit);
@@ -107,7 +113,7 @@ export function listClassFiles(dir: string, options: ListingOptions, what: strin
       if (seen.has(real)) return; // a link cycle
       seen.add(real);
       folders.push(rel);
-      for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      for (const e of readdirSync(join(dir, rel))) {
         if (isDirectoryEntry(join(dir, rel), e, followLinks)) visit(`${rel}/${e.name}`);
       }
     };
@@ -115,7 +121,7 @@ export function listClassFiles(dir: string, options: ListingOptions, what: strin
     folders.sort(byCodeUnit);
     const files: string[] = [];
     for (const rel of folders) {
-      const names = readdirSync(join(dir, rel), { withFileTypes: true })
+      const names = readdirSync(join(dir, rel))
         .filter((e) => isFileEntry(join(dir, rel), e))
         .map((e) => e.name)
         .sort(byCodeUnit);

@@ -1,14 +1,14 @@
 // Loads the images of a batch, in the main thread or in a pool of worker threads.
-import { availableParallelism } from 'node:os';
 import { WorkerPool } from '../worker-pool.js';
 import { type ImageTask, type ImageTaskResult, runImageTaskAsync } from './image-task.js';
+import { imageNode } from './node.js';
 
 /**
  * How many worker threads decode images by default: one fewer than the CPUs (the main thread
  * trains), at most 4; 0 (decode in the main thread) on a single CPU.
  */
 export function defaultDecodeWorkers(): number {
-  return Math.max(0, Math.min(4, availableParallelism() - 1));
+  return Math.max(0, Math.min(4, imageNode().os.availableParallelism() - 1));
 }
 
 /**

@@ -1,10 +1,10 @@
 // One image of a batch as a self-contained task: read the file, decode, convert channels, resize and
 // apply a random transform. Plain data in and out, so it runs the same in the main thread or in a
 // worker thread (see decode-worker.ts).
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { imageReadError, type PrepareSettings, preparePixels } from './load.js';
+import { imageNode, imageNodeAsync } from './node.js';
 import type { Pixels } from './pixels.js';
+import { isPng, loadPngCodec } from './png.js';
 import { applyTransformPixels, type Augmentation, type TransformParams } from './random-transform.js';
 
 export interface ImageTask {
@@ -33,9 +33,10 @@ function finish(bytes: Uint8Array, task: ImageTask): ImageTaskResult {
 
 /** Runs a task synchronously (reading with readFileSync): the worker-thread entry point. */
 export function runImageTask(task: ImageTask): ImageTaskResult {
+  const { fs } = imageNode();
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(task.path);
+    bytes = fs.readFileSync(task.path);
   } catch (e) {
     const err = imageReadError(task.name, e, 'image loader');
     return { ok: false, name: err.name, message: err.message };
@@ -45,12 +46,14 @@ export function runImageTask(task: ImageTask): ImageTaskResult {
 
 /** Reads the file asynchronously, then decodes in the calling thread. */
 export async function runImageTaskAsync(task: ImageTask): Promise<ImageTaskResult> {
+  const { fsp } = await imageNodeAsync();
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(task.path);
+    bytes = await fsp.readFile(task.path);
   } catch (e) {
     const err = imageReadError(task.name, e, 'image loader');
     return { ok: false, name: err.name, message: err.message };
   }
+  if (isPng(bytes)) await loadPngCodec();
   return finish(bytes, task);
 }

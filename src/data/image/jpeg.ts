@@ -84,6 +84,23 @@ export function encodeJpegPixels(p: Pixels<Uint8Array>, quality: number): Uint8A
     }
     rgba[d + 3] = 255;
   }
-  const { data } = jpeg.encode({ data: rgba, width: p.width, height: p.height }, quality);
+  const { data } = withBufferFrom(() => jpeg.encode({ data: rgba, width: p.width, height: p.height }, quality));
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * Runs `f` with a global `Buffer.from` available. jpeg-js's encoder returns `Buffer.from(bytes)`
+ * whenever it runs as a CommonJS module, which is also the case inside a browser bundle, where
+ * there is no Buffer. There a stand-in returning a Uint8Array is installed for the (synchronous)
+ * call and removed after it; in Node nothing changes.
+ */
+function withBufferFrom<T>(f: () => T): T {
+  const g = globalThis as { Buffer?: unknown };
+  if (g.Buffer !== undefined) return f();
+  g.Buffer = { from: (bytes: ArrayLike<number>) => Uint8Array.from(bytes) };
+  try {
+    return f();
+  } finally {
+    delete g.Buffer;
+  }
 }

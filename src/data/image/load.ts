@@ -1,11 +1,11 @@
 // Reading an image file into a tensor (Keras' load_img + img_to_array).
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { DataError, ValueError } from '../../tensor/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { decodePixels } from './codec.js';
 import { cropPixels } from './crop.js';
+import { imageNode, imageNodeAsync } from './node.js';
 import { channelsOfColorMode, type ColorMode, type Pixels, pixelsToTensor } from './pixels.js';
+import { isPng, loadPngCodec } from './png.js';
 import { checkInterpolation, checkSize, type Interpolation, resizePixels } from './resize.js';
 
 export interface LoadImageOptions {
@@ -88,12 +88,14 @@ export async function loadImage(path: string, options: LoadImageOptions = {}): P
   checkPath(path, what);
   const settings = prepareSettings(options, what);
   const dtype = dtypeOf(options, what);
+  const { fsp } = await imageNodeAsync();
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await fsp.readFile(path);
   } catch (e) {
     throw readError(path, e, what);
   }
+  if (isPng(bytes)) await loadPngCodec();
   return pixelsToTensor(preparePixels(bytes, `'${path}'`, settings), dtype);
 }
 
@@ -103,9 +105,10 @@ export function loadImageSync(path: string, options: LoadImageOptions = {}): Ten
   checkPath(path, what);
   const settings = prepareSettings(options, what);
   const dtype = dtypeOf(options, what);
+  const { fs } = imageNode();
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = fs.readFileSync(path);
   } catch (e) {
     throw readError(path, e, what);
   }

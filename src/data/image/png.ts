@@ -1,9 +1,56 @@
 // PNG decoding and encoding through the pure-JavaScript `pngjs` codec.
-import pngjs from 'pngjs';
-import { DataError } from '../../tensor/errors.js';
+//
+// pngjs is built on Node's zlib, stream, util, assert and Buffer, so it cannot be bundled for a
+// browser. It is therefore not imported statically: it is required on first use through Node's
+// `module.createRequire` (obtained lazily, see io/node-modules.ts), which keeps src/index.ts
+// bundlable for browsers. Outside Node, PNG decoding and encoding throw a ValueError that says so;
+// JPEG (jpeg-js, pure JavaScript) and every transform work everywhere.
+import type * as PngJs from 'pngjs';
+import { cwd, isNode, type NodeModules, nodeModules, nodeModulesSync } from '../../io/node-modules.js';
+import { DataError, ValueError } from '../../tensor/errors.js';
 import type { Pixels } from './pixels.js';
 
-const { PNG } = pngjs;
+type PngClass = typeof PngJs.PNG;
+
+let PNG: PngClass | null = null;
+
+function requirePngjs(node: NodeModules): PngClass {
+  // import.meta.url is missing when nabla itself was bundled into a CommonJS file: resolve from the working directory then.
+  const url = (import.meta as { url?: unknown }).url;
+  const base = typeof url === 'string' && url !== '' ? url : node.path.join(cwd(), 'noop.js');
+  const mod = node.module.createRequire(base)('pngjs') as typeof PngJs & { default?: typeof PngJs };
+  PNG = mod.PNG ?? mod.default!.PNG;
+  return PNG;
+}
+
+/**
+ * The pngjs codec, synchronously: required on first use in Node ≥ 20.16 (or once `loadPngCodec()`
+ * has run); outside Node a ValueError naming `what` explains that PNG needs Node.
+ */
+function pngCodec(what: string): PngClass {
+  if (PNG !== null) return PNG;
+  if (!isNode()) {
+    throw new ValueError(
+      `${what}: PNG decoding and encoding use the pngjs package, which needs Node.js (zlib, streams) and is not available in a browser; decode PNGs there with createImageBitmap or a canvas and build the tensor from the pixels (JPEG works everywhere)`,
+    );
+  }
+  let node: NodeModules;
+  try {
+    node = nodeModulesSync();
+  } catch {
+    throw new ValueError(`${what}: on Node < 20.16, PNG support is loaded asynchronously: call an async image loader first (e.g. \`await nb.image.loadImage(path)\`), or upgrade Node`);
+  }
+  return requirePngjs(node);
+}
+
+/**
+ * Loads the pngjs codec ahead of a synchronous decode (needed only on Node < 20.16, where nothing
+ * can be loaded synchronously); does nothing outside Node, where decoding then throws its message.
+ */
+export async function loadPngCodec(): Promise<void> {
+  if (PNG !== null || !isNode()) return;
+  requirePngjs(await nodeModules());
+}
 
 /** True when `bytes` starts with the PNG signature. */
 export function isPng(bytes: Uint8Array): boolean {
@@ -17,9 +64,10 @@ export function isPng(bytes: Uint8Array): boolean {
  * 16-bit samples are scaled to 8 bits. Throws a DataError naming `source` for a truncated or corrupt file.
  */
 export function decodePngPixels(bytes: Uint8Array, source: string): Pixels<Uint8Array> {
-  let png: ReturnType<typeof PNG.sync.read>;
+  const Png = pngCodec('decodeImage');
+  let png: ReturnType<PngClass['sync']['read']>;
   try {
-    png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    png = Png.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
     const reason = (e as Error).message.includes('waitng on finished stream') ? 'the file ends early (truncated)' : (e as Error).message;
     throw new DataError(`decodeImage: ${source} is not a readable PNG (${bytes.length} bytes): ${reason}`);
@@ -44,7 +92,8 @@ export function decodePngPixels(bytes: Uint8Array, source: string): Pixels<Uint8
  * grayscale, RGB or RGBA colour type to match, lossless.
  */
 export function encodePngPixels(p: Pixels<Uint8Array>): Uint8Array {
-  const png = new PNG({ width: p.width, height: p.height });
+  const Png = pngCodec('encodePng');
+  const png = new Png({ width: p.width, height: p.height });
   const n = p.width * p.height;
   const out = png.data;
   const src = p.data;
@@ -63,6 +112,6 @@ export function encodePngPixels(p: Pixels<Uint8Array>): Uint8Array {
     }
   }
   const colorType = c === 1 ? 0 : c === 3 ? 2 : 6;
-  const buffer = PNG.sync.write(png, { colorType });
+  const buffer = Png.sync.write(png, { colorType });
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
