@@ -104,6 +104,8 @@ export type BackendName = 'cpu' | 'wasm' | 'native';
 
 export interface Backend {
   readonly name: BackendName;
+  /** Sets the number of threads the backend's kernels use, the calling thread included (where it has a pool). */
+  setThreads?(n: number): void;
   /** out[i] = op(x[i]); x and out have the same length. */
   unary(op: UnaryOp, x: DataArray, out: DataArray): void;
   /** NumPy-broadcast elementwise op; out has `outShape`. */
@@ -151,4 +153,4 @@ export interface Backend {
   adamUpdate(param: DataArray, grad: DataArray, m: DataArray, v: DataArray, p: AdamParams): void;
 }
 
-export type KernelName = Exclude<keyof Backend, 'name'>;
+export type KernelName = Exclude<keyof Backend, 'name' | 'setThreads'>;

@@ -1,8 +1,14 @@
 import { ValueError } from '../tensor/errors.js';
 import type { Backend, BackendName } from './backend.js';
 import { cpuBackend } from './cpu/cpu-backend.js';
+import { nativeBackend } from './native/native-backend.js';
+import { wasmBackend } from './wasm/wasm-backend.js';
 
-const registered = new Map<BackendName, () => Backend | null>([['cpu', () => cpuBackend]]);
+const registered = new Map<BackendName, () => Backend | null>([
+  ['native', nativeBackend],
+  ['wasm', wasmBackend],
+  ['cpu', () => cpuBackend],
+]);
 let active: Backend | null = null;
 
 /**
@@ -48,6 +54,19 @@ export function setBackend(name: string): void {
     throw new ValueError(`setBackend: backend '${name}' is not available; available backends: ${available.join(', ')}`);
   }
   active = b;
+  if (threadCount !== null) b.setThreads?.(threadCount);
+}
+
+let threadCount: number | null = null;
+
+/**
+ * Sets how many threads the active backend's kernels use, the calling thread included (backends
+ * without a pool ignore it); a backend chosen later with `setBackend` gets the same count.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expected a positive integer, got ${String(n)}`);
+  threadCount = n;
+  backend().setThreads?.(n);
 }
 
 /** The name of the active backend. */
