@@ -124,9 +124,13 @@ export abstract class Layer {
     return v;
   }
 
-  /** All weights in creation order (Keras order: e.g. kernel, bias; gamma, beta, moving mean, moving variance). */
+  /**
+   * All weights: the trainable ones, then the non-trainable ones, each in creation order — Keras'
+   * order (e.g. kernel, bias; gamma, beta, moving mean, moving variance), so getWeights/setWeights
+   * lists line up with Keras and TensorFlow.js models.
+   */
   get weights(): Variable[] {
-    return [...this.ownVariables];
+    return trainableFirst(this.ownVariables);
   }
 
   get trainableWeights(): Variable[] {
@@ -246,4 +250,9 @@ export abstract class Layer {
     });
     return returnsList ? symbolic : symbolic[0]!;
   }
+}
+
+/** Stable partition: trainable variables first, as Keras orders `weights`. */
+export function trainableFirst(vars: readonly Variable[]): Variable[] {
+  return [...vars.filter((v) => v.trainable), ...vars.filter((v) => !v.trainable)];
 }

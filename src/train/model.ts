@@ -1,5 +1,5 @@
 import { noGrad } from '../autograd/tape.js';
-import { Layer, type CallOptions, type LayerInput, type LayerOutput } from '../nn/layer.js';
+import { Layer, type CallOptions, type LayerInput, type LayerOutput, trainableFirst } from '../nn/layer.js';
 import type { Variable } from '../nn/variable.js';
 import { concat } from '../ops/slicing.js';
 import { ValueError } from '../tensor/errors.js';
@@ -32,13 +32,13 @@ export class Model extends Layer {
     return found;
   }
 
-  /** Every weight of every sub-layer (shared layers once), then the model's own. */
+  /** Every weight of every sub-layer (shared layers once) and the model's own: trainable first, as Keras. */
   override get weights(): Variable[] {
     const seen = new Set<Variable>();
     const out: Variable[] = [];
     for (const l of this.layers) for (const w of l.weights) if (!seen.has(w)) (seen.add(w), out.push(w));
     for (const w of super.weights) if (!seen.has(w)) (seen.add(w), out.push(w));
-    return out;
+    return trainableFirst(out);
   }
 
   override get trainable(): boolean {
