@@ -87,9 +87,9 @@ export class ArrayBatches {
 /** Anything fit() accepts as a stream of batches: a nabla/tfjs-style Dataset, an async or sync iterable. */
 export type BatchSource = AsyncIterable<unknown> | Iterable<unknown> | { iterator(): Promise<AsyncIterator<unknown> | Iterator<unknown>> };
 
-function toBatch(element: unknown, index: number): Batch {
+function toBatch(element: unknown, index: number, what = 'fit'): Batch {
   const bad = (): never => {
-    throw new DataError(`fit: dataset element ${index} must be {xs, ys}, [x, y] or [x, y, sampleWeight] of Tensors, got ${describe(element)}`);
+    throw new DataError(`${what}: dataset element ${index} must be {xs, ys}, [x, y] or [x, y, sampleWeight] of Tensors, got ${describe(element)}`);
   };
   if (Array.isArray(element)) {
     if (element.length < 2 || element.length > 3) bad();
@@ -138,10 +138,10 @@ export async function* iterateInputs(source: BatchSource, maxSteps: number | nul
     const r = await iterator.next();
     if (r.done) return;
     const v = r.value;
+    // Plain input tensors and {xs}-only elements are prediction-only; anything else parses as a batch.
     if (v instanceof Tensor) yield [v];
-    else if (v !== null && typeof v === 'object' && 'xs' in v) yield asList((v as { xs: TensorOrList }).xs, 'predict');
-    else if (Array.isArray(v) && v.length >= 1 && v.every((t) => t instanceof Tensor) && v.length <= 3) yield asList(v[0] as Tensor, 'predict');
-    else throw new DataError(`predict: dataset element ${i} must be a Tensor, {xs} or [x, y], got ${describe(v)}`);
+    else if (v !== null && typeof v === 'object' && 'xs' in v && !('ys' in v)) yield asList((v as { xs: TensorOrList }).xs, 'predict');
+    else yield toBatch(v, i, 'predict').xs;
   }
 }
 

@@ -105,18 +105,15 @@ export class Model extends Layer {
 
   /** Loss and metrics on the given data: a number (loss only) or [loss, ...metrics] in compile order. */
   async evaluate(x: TensorOrList | BatchSource, y?: TensorOrList | EvaluateArgs, args: EvaluateArgs = {}): Promise<number | number[]> {
-    const compiled = this.requireCompiled('evaluate');
-    const logs = isBatchSource(x)
-      ? await evaluateLoop(this, compiled, { source: x }, (y as EvaluateArgs | undefined) ?? {})
-      : await evaluateLoop(this, compiled, { xs: asList(x as TensorOrList, 'evaluate'), ys: asList(y as TensorOrList, 'evaluate') }, args);
-    const values = Object.values(logs);
+    const values = Object.values(await this.evaluateDict(x, y, args));
     return values.length === 1 ? values[0]! : values;
   }
 
-  /** Like evaluate, but returns the named logs ({loss, accuracy, …}). */
-  async evaluateDict(x: TensorOrList, y: TensorOrList, args: EvaluateArgs = {}): Promise<Record<string, number>> {
+  /** Like evaluate (arrays or a dataset), but returns the named logs ({loss, accuracy, …}). */
+  async evaluateDict(x: TensorOrList | BatchSource, y?: TensorOrList | EvaluateArgs, args: EvaluateArgs = {}): Promise<Record<string, number>> {
     const compiled = this.requireCompiled('evaluate');
-    return evaluateLoop(this, compiled, { xs: asList(x, 'evaluate'), ys: asList(y, 'evaluate') }, args);
+    if (isBatchSource(x)) return evaluateLoop(this, compiled, { source: x }, (y as EvaluateArgs | undefined) ?? {});
+    return evaluateLoop(this, compiled, { xs: asList(x as TensorOrList, 'evaluate'), ys: asList(y as TensorOrList, 'evaluate') }, args);
   }
 
   /**
@@ -176,7 +173,7 @@ export class Model extends Layer {
     return saveModel(this, dir, options);
   }
 
-  /** Trains a fresh batch source or arrays, used by `fit`; kept for API symmetry with tfjs' fitDataset. */
+  /** TensorFlow.js' name for `fit(dataset, args)`. */
   fitDataset(dataset: BatchSource, args: FitArgs = {}): Promise<History> {
     return this.fit(dataset, args);
   }
