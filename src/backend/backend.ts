@@ -1,4 +1,4 @@
-import type { DataArray } from '../tensor/dtype.js';
+import type { DataArray, DType } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 
 /**
@@ -106,6 +106,11 @@ export interface Backend {
   readonly name: BackendName;
   /** Sets the number of threads the backend's kernels use, the calling thread included (where it has a pool). */
   setThreads?(n: number): void;
+  /**
+   * Zero-filled storage of `size` elements for a new tensor, placed where this backend's kernels
+   * work on it without copies (the wasm backend's memory); undefined leaves it to a plain typed array.
+   */
+  allocate?(dtype: DType, size: number): DataArray | undefined;
   /** out[i] = op(x[i]); x and out have the same length. */
   unary(op: UnaryOp, x: DataArray, out: DataArray): void;
   /** NumPy-broadcast elementwise op; out has `outShape`. */
@@ -153,4 +158,4 @@ export interface Backend {
   adamUpdate(param: DataArray, grad: DataArray, m: DataArray, v: DataArray, p: AdamParams): void;
 }
 
-export type KernelName = Exclude<keyof Backend, 'name' | 'setThreads'>;
+export type KernelName = Exclude<keyof Backend, 'name' | 'setThreads' | 'allocate'>;

@@ -30,8 +30,10 @@ export function encodeForThread(value: unknown, transfer: boolean): { value: unk
   };
   const walk = (v: unknown): unknown => {
     if (v instanceof Tensor) {
-      note(v.values);
-      return { __nablaTensor: 1, dtype: v.dtype, shape: [...v.shape], values: v.values } satisfies EncodedTensor;
+      // A small tensor's values are a view into a shared slab; cloning the view would copy the whole slab.
+      const values = v.values.byteLength === v.values.buffer.byteLength ? v.values : v.values.slice();
+      note(values);
+      return { __nablaTensor: 1, dtype: v.dtype, shape: [...v.shape], values } satisfies EncodedTensor;
     }
     if (ArrayBuffer.isView(v)) {
       note(v);

@@ -1,4 +1,5 @@
 import { allocate, type DType, isFloat, promoteTypes } from '../tensor/dtype.js';
+import { newStorage } from './storage.js';
 import { ValueError } from '../tensor/errors.js';
 import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -10,7 +11,7 @@ export type TensorOrScalar = Tensor | number | boolean;
 export function output(shape: Shape, dtype: DType): Tensor {
   let n = 1;
   for (const d of shape) n *= d;
-  return new Tensor(allocate(dtype, n), shape, dtype);
+  return new Tensor(newStorage(dtype, n), shape, dtype);
 }
 
 /**

@@ -1,0 +1,48 @@
+import { backend } from '../backend/registry.js';
+import { allocate, type DataArray, type DType, type StorageMap } from '../tensor/dtype.js';
+
+// A fresh typed array costs ~0.6 µs even for 64 elements (a backing store from the allocator plus
+// V8's external-memory bookkeeping), more than a whole small kernel. Small results are therefore
+// carved out of shared slabs: a bump pointer into a zero-filled ArrayBuffer that is never reused,
+// so every carved view starts zeroed, and a slab is freed by the GC once its last view dies.
+const SLAB_BYTES = 1 << 17;
+const SMALL_BYTES = 1 << 13;
+const ALIGN = 16;
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
+let slab = new ArrayBuffer(SLAB_BYTES);
+let top = 0;
+
+function carve<D extends DType>(dtype: D, size: number, bytes: number): StorageMap[D];
+function carve(dtype: DType, size: number, bytes: number): DataArray {
+  if (top + bytes > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    top = 0;
+  }
+  const at = top;
+  top += (bytes + ALIGN - 1) & ~(ALIGN - 1);
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(slab, at, size);
+    case 'float64':
+      return new Float64Array(slab, at, size);
+    case 'int32':
+      return new Int32Array(slab, at, size);
+    case 'bool':
+      return new Uint8Array(slab, at, size);
+  }
+}
+
+/**
+ * Zero-filled storage for a new tensor of `size` elements: the active backend's own when it offers
+ * it, a slab view for small sizes, else a plain typed array. The view may share its ArrayBuffer
+ * with other tensors, so code that hands out `values.buffer` must respect byteOffset/byteLength.
+ */
+export function newStorage<D extends DType>(dtype: D, size: number): StorageMap[D];
+export function newStorage(dtype: DType, size: number): DataArray {
+  const own = backend().allocate?.(dtype, size);
+  if (own !== undefined) return own;
+  const bytes = size * BYTES[dtype];
+  if (bytes > 0 && bytes <= SMALL_BYTES) return carve(dtype, size, bytes);
+  return allocate(dtype, size);
+}
