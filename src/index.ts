@@ -56,6 +56,7 @@ export {
   SELU_ALPHA, SELU_SCALE, type GeluOptions,
 } from './ops/activation.js';
 export { dropout, type DropoutOptions } from './ops/dropout.js';
+export { biasActivation, type FusedActivation } from './ops/bias-activation.js';
 
 // neural-network building blocks
 export { Layer, type LayerArgs, type CallOptions } from './nn/layer.js';

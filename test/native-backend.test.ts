@@ -261,6 +261,21 @@ describe('native backend: kernels against the cpu reference', { skip }, () => {
     }
   });
 
+  it('activationGrad for every activation, including NaN and the relu kink at 0', () => {
+    for (const act of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+      for (const n of [1, 7, 127, 70001]) {
+        const y = act === 'sigmoid' ? rand(n, 21, 0, 1) : act === 'tanh' ? rand(n, 21, -1, 1) : rand(n, 21, -3, 3);
+        y[0] = NaN;
+        if (n > 1) y[1] = 0;
+        const dy = rand(n, 22);
+        const [want, got] = [new Float64Array(n), new Float32Array(n)];
+        cpu.activationGrad(act, y, dy, want);
+        nat.activationGrad(act, y, dy, got);
+        check(got, want, `activationGrad ${act} ${n}`, 1e-6, 1e-7);
+      }
+    }
+  });
+
   it('SGD (plain, momentum, Nesterov, weight decay) and Adam/AdamW, flushing subnormal moments', () => {
     const n = 70001;
     const sgdCases = [{ lr: 0.1, momentum: 0, nesterov: false, weightDecay: 0 }, { lr: 0.05, momentum: 0.9, nesterov: false, weightDecay: 1e-4 }, { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0 }];

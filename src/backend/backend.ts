@@ -145,6 +145,11 @@ export interface Backend {
   avgPool2dBackprop(dy: DataArray, dx: DataArray, info: PoolInfo): void;
   /** out[r, c] = act(x[r, c] + bias[c]) for a [rows, cols] matrix. */
   biasActivation(x: DataArray, bias: DataArray, out: DataArray, rows: number, cols: number, act: FusedActivation): void;
+  /**
+   * out[i] = dy[i] · act′ at the point whose activation is y[i], the derivative written in terms of
+   * the output (relu: y > 0; sigmoid: y(1 − y); tanh: 1 − y²; linear: 1), so backward needs no input.
+   */
+  activationGrad(act: FusedActivation, y: DataArray, dy: DataArray, out: DataArray): void;
   /** Softmax (or log-softmax) of each length-n row of x, viewed as [rows, n]. */
   softmax(x: DataArray, out: DataArray, rows: number, n: number, log: boolean): void;
   /**

@@ -2,6 +2,7 @@ import { elu, gelu, hardSigmoid, leakyRelu, mish, relu6, selu, softmax, softsign
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { relu, sigmoid, softplus, tanh } from '../ops/unary.js';
+import { biasActivation } from '../ops/bias-activation.js';
 import { rememberLogits } from './logits.js';
 
 export const ACTIVATION_NAMES = [
@@ -46,4 +47,16 @@ export function getActivation(a: ActivationLike | null | undefined): ActivationF
 export function activationName(a: ActivationLike | null | undefined): string {
   if (a === null || a === undefined) return 'linear';
   return typeof a === 'function' ? 'custom' : a;
+}
+
+/**
+ * activation(y + bias) for a layer's output. relu, tanh and linear run in one kernel with the bias
+ * add; the others follow a bias-only pass (sigmoid and softmax must see their logits, which they
+ * remember for the fused cross-entropy).
+ */
+export function withBiasAndActivation(y: Tensor, bias: Tensor | null, activation: ActivationLike | null | undefined, fn: ActivationFn): Tensor {
+  if (bias === null) return fn(y);
+  const name = activationName(activation);
+  if (name === 'relu' || name === 'tanh' || name === 'linear') return biasActivation(y, bias, name);
+  return fn(biasActivation(y, bias, 'linear'));
 }

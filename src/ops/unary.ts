@@ -4,7 +4,8 @@ import { backend } from '../backend/registry.js';
 import { allocate, type DType, floatTypeOf, isDType } from '../tensor/dtype.js';
 import { DTypeError, ValueError } from '../tensor/errors.js';
 import { Tensor } from '../tensor/tensor.js';
-import { add, div, greater, mul, sub } from './binary.js';
+import { add, div, mul } from './binary.js';
+import { activationGradient } from './bias-activation.js';
 import { output } from './util.js';
 
 /** How a unary op's output dtype follows its input: floats only, the same dtype, or bool. */
@@ -49,15 +50,15 @@ export const reciprocal = defineUnary('reciprocal', 'float', (_x, y, g) => neg(m
 export const sin = defineUnary('sin', 'float', (x, _y, g) => mul(g, cos(x)));
 export const cos = defineUnary('cos', 'float', (x, _y, g) => neg(mul(g, sin(x))));
 export const tan = defineUnary('tan', 'float', (_x, y, g) => mul(g, add(square(y), 1)));
-export const tanh = defineUnary('tanh', 'float', (_x, y, g) => mul(g, sub(1, square(y))));
-export const sigmoid = defineUnary('sigmoid', 'float', (_x, y, g) => mul(g, mul(y, sub(1, y))));
+export const tanh = defineUnary('tanh', 'float', (_x, y, g) => activationGradient('tanh', y, g));
+export const sigmoid = defineUnary('sigmoid', 'float', (_x, y, g) => activationGradient('sigmoid', y, g));
 export const softplus = defineUnary('softplus', 'float', (x, _y, g) => mul(g, sigmoid(x)));
 export const erf = defineUnary('erf', 'float', (x, _y, g) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
 export const floor = defineUnary('floor', 'same', zeroGrad);
 export const ceil = defineUnary('ceil', 'same', zeroGrad);
 /** Rounds half to even (as NumPy and TensorFlow). */
 export const round = defineUnary('round', 'same', zeroGrad);
-export const relu = defineUnary('relu', 'same', (x, _y, g) => mul(g, cast(greater(x, 0), g.dtype)));
+export const relu = defineUnary('relu', 'same', (_x, y, g) => activationGradient('relu', y, g));
 export const isNaN = defineUnary('isNaN', 'bool', null);
 export const isFinite = defineUnary('isFinite', 'bool', null);
 export const logicalNot = defineUnary('logicalNot', 'bool', null);

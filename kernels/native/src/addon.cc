@@ -344,6 +344,19 @@ NB_FN(BiasActivation) {
   return nullptr;
 }
 
+NB_FN(ActivationGrad) {
+  Ctx c(env, info);
+  FtzScope ftz;
+  std::size_t ny = 0, nd = 0, no = 0;
+  const float* y = c.f32(0, &ny, "y");
+  const float* dy = c.f32(1, &nd, "dy");
+  float* out = c.f32(2, &no, "out");
+  const double* p = c.params(3, 1);
+  if (c.failed || !c.need(ny, double(no), "y") || !c.need(nd, double(no), "dy")) return nullptr;
+  activation_grad(int(p[0]), y, dy, out, idx(no));
+  return nullptr;
+}
+
 NB_FN(Softmax) {
   Ctx c(env, info);
   FtzScope ftz;
@@ -524,6 +537,7 @@ NAPI_MODULE_INIT() {
       {"avgPool2d", nb::AvgPool},
       {"avgPool2dBackprop", nb::AvgPoolBackprop},
       {"biasActivation", nb::BiasActivation},
+      {"activationGrad", nb::ActivationGrad},
       {"softmax", nb::Softmax},
       {"softmaxCrossEntropy", nb::SoftmaxCrossEntropy},
       {"sgdUpdate", nb::SgdUpdate},

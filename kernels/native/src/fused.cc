@@ -40,6 +40,28 @@ void bias_activation(const float* x, const float* bias, float* out, idx rows, id
   });
 }
 
+template <int Act>
+NB_CLONES static void act_grad_range(const float* NB_RESTRICT y, const float* NB_RESTRICT dy, float* NB_RESTRICT out, idx b, idx e) {
+  for (idx i = b; i < e; i++) {
+    const float v = y[i];
+    if (Act == A_RELU) out[i] = v > 0.f ? dy[i] : 0.f;
+    else if (Act == A_SIGMOID) out[i] = dy[i] * v * (1.f - v);
+    else if (Act == A_TANH) out[i] = dy[i] * (1.f - v * v);
+    else out[i] = dy[i];
+  }
+}
+
+void activation_grad(int act, const float* y, const float* dy, float* out, idx n) {
+  parallel_range(n, kParallelElems, [&](idx b, idx e) {
+    switch (act) {
+      case A_RELU: act_grad_range<A_RELU>(y, dy, out, b, e); break;
+      case A_SIGMOID: act_grad_range<A_SIGMOID>(y, dy, out, b, e); break;
+      case A_TANH: act_grad_range<A_TANH>(y, dy, out, b, e); break;
+      default: act_grad_range<A_LINEAR>(y, dy, out, b, e); break;
+    }
+  });
+}
+
 NB_CLONES static float row_max(const float* NB_RESTRICT x, idx n) {
   // Plain '>' comparisons like the reference: NaN never wins, so a NaN row keeps max = −inf or the max of the rest.
   float lanes[16];

@@ -37,6 +37,7 @@ bool binary_u8(int op, const float* a, const float* b, std::uint8_t* out, int ra
 
 bool reduce(int op, const float* x, idx outer, idx n, idx inner, float* out);
 void bias_activation(const float* x, const float* bias, float* out, idx rows, idx cols, int act);
+void activation_grad(int act, const float* y, const float* dy, float* out, idx n);
 void softmax(const float* x, float* out, idx rows, idx n, bool log);
 void softmax_cross_entropy(const float* logits, const float* targets, float* loss, float* grad, idx rows, idx n);
 void sgd_update(float* param, const float* grad, float* velocity, idx n, float lr, float momentum, bool nesterov, float wd);

@@ -1,7 +1,7 @@
 import type { Backend } from '../backend.js';
 import * as conv from './conv.js';
 import { binary, unary, where } from './elementwise.js';
-import { biasActivation, softmax, softmaxCrossEntropy } from './fused.js';
+import { activationGrad, biasActivation, softmax, softmaxCrossEntropy } from './fused.js';
 import { matmul } from './matmul.js';
 import { copyStrided, gather, scatterAdd } from './movement.js';
 import { adamUpdate, sgdUpdate } from './optim.js';
@@ -23,6 +23,7 @@ export const cpuBackend: Backend = {
   ...conv,
   ...pool,
   biasActivation,
+  activationGrad,
   softmax,
   softmaxCrossEntropy,
   sgdUpdate,

@@ -12,6 +12,14 @@ export function biasActivation(x: DataArray, bias: DataArray, out: DataArray, ro
   }
 }
 
+export function activationGrad(act: FusedActivation, y: DataArray, dy: DataArray, out: DataArray): void {
+  const n = out.length;
+  if (act === 'relu') for (let i = 0; i < n; i++) out[i] = y[i]! > 0 ? dy[i]! : 0;
+  else if (act === 'sigmoid') for (let i = 0; i < n; i++) out[i] = dy[i]! * y[i]! * (1 - y[i]!);
+  else if (act === 'tanh') for (let i = 0; i < n; i++) out[i] = dy[i]! * (1 - y[i]! * y[i]!);
+  else out.set(dy);
+}
+
 export function softmax(x: DataArray, out: DataArray, rows: number, n: number, log: boolean): void {
   for (let r = 0; r < rows; r++) {
     const o = r * n;

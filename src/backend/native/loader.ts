@@ -27,6 +27,7 @@ export interface NativeAddon {
   avgPool2d(x: F32, out: F32, params: Float64Array): void;
   avgPool2dBackprop(dy: F32, dx: F32, params: Float64Array): void;
   biasActivation(x: F32, bias: F32, out: F32, params: Float64Array): void;
+  activationGrad(y: F32, dy: F32, out: F32, params: Float64Array): void;
   softmax(x: F32, out: F32, params: Float64Array): void;
   softmaxCrossEntropy(logits: F32, targets: F32, loss: F32, grad: F32 | null, params: Float64Array): void;
   sgdUpdate(param: F32, grad: F32, velocity: F32 | null, params: Float64Array): void;

@@ -203,6 +203,14 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
         cpu.biasActivation(x, bias, out, rows, cols, act);
       }
     },
+    activationGrad(act: FusedActivation, y: DataArray, dy: DataArray, out: DataArray): void {
+      if (f32(y) && f32(dy) && f32(out)) {
+        P[0] = ACT_ID[act];
+        addon.activationGrad(y, dy, out, P);
+      } else {
+        cpu.activationGrad(act, y, dy, out);
+      }
+    },
     softmax(x: DataArray, out: DataArray, rows: number, n: number, log: boolean): void {
       if (f32(x) && f32(out)) {
         P[0] = rows; P[1] = n; P[2] = log ? 1 : 0;

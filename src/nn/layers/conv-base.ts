@@ -1,10 +1,9 @@
 // What the convolution layers (Conv1D, Conv2D, Conv2DTranspose, DepthwiseConv2D, SeparableConv2D)
 // share: window arguments, the bias and activation, input-rank checks and the common config.
-import { add } from '../../ops/binary.js';
 import { ValueError } from '../../tensor/errors.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationFn, type ActivationLike, activationName } from '../activations.js';
+import { type ActivationFn, type ActivationLike, activationName, withBiasAndActivation } from '../activations.js';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerArgs } from '../layer.js';
 import type { Variable } from '../variable.js';
@@ -88,7 +87,7 @@ export abstract class BaseConv extends Layer {
 
   /** Adds the bias (when used) and applies the activation. */
   protected finish(y: Tensor): Tensor {
-    return this.activation(this.bias === null ? y : add(y, this.bias.value));
+    return withBiasAndActivation(y, this.bias?.value ?? null, this.activationArg, this.activation);
   }
 
   /** The spatial arguments as the 2-D ops take them (a single number for rank 1). */

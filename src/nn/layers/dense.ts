@@ -1,9 +1,8 @@
-import { add } from '../../ops/binary.js';
 import { matmul } from '../../ops/matmul.js';
 import { ShapeError } from '../../tensor/errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationFn, type ActivationLike, activationName } from '../activations.js';
+import { type ActivationFn, type ActivationLike, activationName, withBiasAndActivation } from '../activations.js';
 import { type InitializerLike } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs, type LayerInput } from '../layer.js';
 import type { Variable } from '../variable.js';
@@ -60,9 +59,7 @@ export class Dense extends Layer {
 
   call(inputs: LayerInput, _options: CallOptions): Tensor {
     const x = inputs as Tensor;
-    let y = matmul(x, this.kernel!.value);
-    if (this.bias !== null) y = add(y, this.bias.value);
-    return this.activation(y);
+    return withBiasAndActivation(matmul(x, this.kernel!.value), this.bias?.value ?? null, this.activationArg, this.activation);
   }
 
   override getConfig(): Record<string, unknown> {
