@@ -12,7 +12,8 @@
         "src/fused.cc",
         "src/conv.cc",
         "src/conv_direct.cc",
-        "src/pool.cc"
+        "src/pool.cc",
+        "src/storage.cc"
       ],
       "cflags": ["-O3", "-fno-math-errno", "-fvisibility=hidden"],
       "cflags_cc": ["-O3", "-std=gnu++17", "-fno-math-errno", "-fvisibility=hidden"],

@@ -11,6 +11,7 @@
 
 #include "gemm.h"
 #include "ops.h"
+#include "storage.h"
 
 namespace nb {
 namespace {
@@ -499,6 +500,32 @@ NB_FN(SetIsa) {
   return v;
 }
 
+/** allocate(bytes): a zero-filled ArrayBuffer over recycled native memory (see storage.cc). */
+NB_FN(Allocate) {
+  Ctx c(env, info);
+  double bytes = 0;
+  if (c.argc < 1 || napi_get_value_double(env, c.argv[0], &bytes) != napi_ok || !(bytes >= 0) || bytes > 9007199254740991.0) {
+    c.fail("nabla native: allocate expects a byte count");
+    return nullptr;
+  }
+  napi_value result = nullptr;
+  if (!storage_array_buffer(std::size_t(bytes), &result)) {
+    c.fail("nabla native: out of memory", true);
+    return nullptr;
+  }
+  return result;
+}
+
+/** setStorageCache(bytes): caps the memory kept for reuse; returns the bytes cached now. */
+NB_FN(SetStorageCache) {
+  Ctx c(env, info);
+  double bytes = 0;
+  if (c.argc >= 1 && napi_get_value_double(env, c.argv[0], &bytes) == napi_ok && bytes >= 0) storage_set_cache_limit(std::size_t(bytes));
+  napi_value v;
+  napi_create_double(env, double(storage_cached_bytes()), &v);
+  return v;
+}
+
 NB_FN(Info) {
   (void)info;
   napi_value obj, s, t;
@@ -546,6 +573,8 @@ NAPI_MODULE_INIT() {
       {"setNumThreads", nb::SetNumThreads},
       {"getNumThreads", nb::GetNumThreads},
       {"info", nb::Info},
+      {"allocate", nb::Allocate},
+      {"setStorageCache", nb::SetStorageCache},
       {"setIsa", nb::SetIsa},
   };
   for (const Entry& e : entries) {

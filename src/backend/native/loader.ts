@@ -33,6 +33,10 @@ export interface NativeAddon {
   sgdUpdate(param: F32, grad: F32, velocity: F32 | null, params: Float64Array): void;
   adamUpdate(param: F32, grad: F32, m: F32, v: F32, params: Float64Array): void;
   copyStrided(src: F32, dst: F32, params: Float64Array): void;
+  /** A zero-filled ArrayBuffer of `bytes` over recycled native memory. */
+  allocate(bytes: number): ArrayBuffer;
+  /** Caps the bytes kept for reuse; returns the bytes cached now. */
+  setStorageCache(bytes: number): number;
   setNumThreads(n: number): void;
   getNumThreads(): number;
   info(): { isa: string; gemmKernel: string; threads: number };

@@ -1,4 +1,4 @@
-import type { DataArray } from '../../tensor/dtype.js';
+import type { DataArray, DType } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import type {
   AdamParams, ArgReduceOp, Backend, BinaryOp, ConvInfo, DepthwiseInfo, FusedActivation, MatmulInfo, PoolInfo, ReduceOp,
@@ -21,7 +21,16 @@ export interface NativeBackend extends Backend {
   /** The ISA the kernels run with ('avx512', 'avx2' or 'portable') and the GEMM micro-kernel. */
   readonly isa: string;
   readonly gemmKernel: string;
+  /**
+   * Whether tensors of RECYCLE_MIN_BYTES or more live in recycled native memory (default true):
+   * their pages stay mapped from one step to the next instead of faulting in afresh.
+   */
+  recycleStorage: boolean;
 }
+
+/** Below this size a plain typed array is as cheap as a recycled block. */
+const RECYCLE_MIN_BYTES = 1 << 18;
+const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 // Op ids of kernels/native/src/ops.h.
 const UNARY_ID: Partial<Record<UnaryOp, number>> = {
@@ -102,6 +111,22 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     },
     getThreads(): number {
       return addon.getNumThreads();
+    },
+    recycleStorage: true,
+    allocate(dtype: DType, size: number): DataArray | undefined {
+      const bytes = size * BYTES[dtype];
+      if (bytes < RECYCLE_MIN_BYTES || !this.recycleStorage) return undefined;
+      const buffer = addon.allocate(bytes);
+      switch (dtype) {
+        case 'float32':
+          return new Float32Array(buffer);
+        case 'float64':
+          return new Float64Array(buffer);
+        case 'int32':
+          return new Int32Array(buffer);
+        case 'bool':
+          return new Uint8Array(buffer);
+      }
     },
 
     unary(op: UnaryOp, x: DataArray, out: DataArray): void {
