@@ -37,10 +37,10 @@ export { sum, mean, max, min, prod, argmax, argmin, logSumExp, variance, std, an
 // ops: movement
 export { reshape, transpose, permute, expandDims, squeeze, broadcastTo, flatten } from './ops/movement.js';
 // ops: linear algebra
-export { matmul, outer, dot, type MatmulOptions } from './ops/matmul.js';
+export { matmul, matmulBiasActivation, outer, dot, type MatmulOptions } from './ops/matmul.js';
 // ops: convolution and pooling
 export {
-  conv2d, depthwiseConv2d, conv2dTranspose, conv1d, conv2dBackpropInput, conv2dBackpropFilter,
+  conv2d, conv2dBiasActivation, depthwiseConv2d, conv2dTranspose, conv1d, conv2dBackpropInput, conv2dBackpropFilter,
   type Conv2dOptions, type Conv1dOptions, type Padding,
 } from './ops/conv.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool.js';

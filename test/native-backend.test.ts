@@ -131,6 +131,39 @@ describe('native backend: kernels against the cpu reference', { skip }, () => {
     }
   });
 
+  it('matmul and conv2d with the fused bias + activation epilogue, on every GEMM path', () => {
+    const acts = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
+    const mm: [number, number, number][] = [[3, 5, 7], [7, 13, 127], [2, 2000, 100], [20, 24, 30000], [150, 260, 130], [300, 200, 500]];
+    for (const [m, n, k] of mm) {
+      const info: MatmulInfo = { batch: 1, m, n, k, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+      const [a, b, bias] = [rand(m * k, m + k), rand(k * n, n + k), rand(n, n)];
+      for (const act of acts) {
+        for (const withBias of [true, false]) {
+          const want = new Float64Array(m * n);
+          cpu.matmul(a, b, want, info);
+          cpu.biasActivation(want, withBias ? bias : new Float32Array(n), want, m, n, act);
+          const got = new Float32Array(m * n);
+          nat.matmulBiasActivation!(a, b, withBias ? bias : null, got, info, act);
+          check(got, want, `matmul epilogue ${m}x${k}x${n} ${act} bias=${withBias}`, 1e-4, 1e-4 * Math.sqrt(k));
+        }
+      }
+    }
+    for (const [name, info] of [CONV_CASES[0]!, CONV_CASES[2]!, CONV_CASES[5]!, CONV_CASES[7]!, CONV_CASES[8]!]) {
+      const x = rand(info.batch * info.inH * info.inW * info.inC, 31);
+      const f = rand(info.kH * info.kW * info.inC * info.outC, 32);
+      const bias = rand(info.outC, 33);
+      const rows = info.batch * info.outH * info.outW;
+      for (const act of acts) {
+        const want = new Float64Array(rows * info.outC);
+        cpu.conv2d(x, f, want, info);
+        cpu.biasActivation(want, bias, want, rows, info.outC, act);
+        const got = new Float32Array(want.length);
+        nat.conv2dBiasActivation!(x, f, bias, got, info, act);
+        check(got, want, `conv2d epilogue ${name} ${act}`, 1e-4, 1e-4 * Math.sqrt(info.kH * info.kW * info.inC));
+      }
+    }
+  });
+
   it('depthwise conv2d and both gradients, with channel multipliers', () => {
     for (const [name, base, multiplier] of [['3x3 same', CONV_CASES[0]![1], 1], ['5x3 stride 2', CONV_CASES[2]![1], 2], ['dilated', CONV_CASES[3]![1], 3], ['1x1', CONV_CASES[5]![1], 1]] as const) {
       const info: DepthwiseInfo = { ...base, outC: base.inC * multiplier, multiplier };

@@ -150,6 +150,13 @@ export interface Backend {
    * the output (relu: y > 0; sigmoid: y(1 − y); tanh: 1 − y²; linear: 1), so backward needs no input.
    */
   activationGrad(act: FusedActivation, y: DataArray, dy: DataArray, out: DataArray): void;
+  /**
+   * Optional fused forms of matmul and conv2d: out = act(product + bias), the bias (or null) along
+   * the last axis, applied to each output tile while it is in cache. Without them, ops run the
+   * plain kernel and then biasActivation in place.
+   */
+  matmulBiasActivation?(a: DataArray, b: DataArray, bias: DataArray | null, out: DataArray, info: MatmulInfo, act: FusedActivation): void;
+  conv2dBiasActivation?(x: DataArray, filter: DataArray, bias: DataArray | null, out: DataArray, info: ConvInfo, act: FusedActivation): void;
   /** Softmax (or log-softmax) of each length-n row of x, viewed as [rows, n]. */
   softmax(x: DataArray, out: DataArray, rows: number, n: number, log: boolean): void;
   /**
@@ -163,4 +170,4 @@ export interface Backend {
   adamUpdate(param: DataArray, grad: DataArray, m: DataArray, v: DataArray, p: AdamParams): void;
 }
 
-export type KernelName = Exclude<keyof Backend, 'name' | 'setThreads' | 'allocate'>;
+export type KernelName = Exclude<keyof Backend, 'name' | 'setThreads' | 'allocate' | 'matmulBiasActivation' | 'conv2dBiasActivation'>;

@@ -2,7 +2,7 @@ import { elu, gelu, hardSigmoid, leakyRelu, mish, relu6, selu, softmax, softsign
 import { ValueError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { relu, sigmoid, softplus, tanh } from '../ops/unary.js';
-import { biasActivation } from '../ops/bias-activation.js';
+import { biasActivation, type FusedActivation } from '../ops/bias-activation.js';
 import { rememberLogits } from './logits.js';
 
 export const ACTIVATION_NAMES = [
@@ -50,13 +50,19 @@ export function activationName(a: ActivationLike | null | undefined): string {
 }
 
 /**
- * activation(y + bias) for a layer's output. relu, tanh and linear run in one kernel with the bias
- * add; the others follow a bias-only pass (sigmoid and softmax must see their logits, which they
- * remember for the fused cross-entropy).
+ * How a layer applies its activation after the bias: relu, tanh and linear run inside the fused
+ * kernel (`fused`, with `rest` null); the others (sigmoid and softmax must see their logits, which
+ * they remember for the fused cross-entropy) take a bias-only fused pass and then `rest`.
  */
-export function withBiasAndActivation(y: Tensor, bias: Tensor | null, activation: ActivationLike | null | undefined, fn: ActivationFn): Tensor {
-  if (bias === null) return fn(y);
+export function splitActivation(activation: ActivationLike | null | undefined, fn: ActivationFn): { fused: FusedActivation; rest: ActivationFn | null } {
   const name = activationName(activation);
-  if (name === 'relu' || name === 'tanh' || name === 'linear') return biasActivation(y, bias, name);
-  return fn(biasActivation(y, bias, 'linear'));
+  if (name === 'relu' || name === 'tanh' || name === 'linear') return { fused: name, rest: null };
+  return { fused: 'linear', rest: fn };
+}
+
+/** activation(y + bias) for a layer's output `y`, through splitActivation. */
+export function withBiasAndActivation(y: Tensor, bias: Tensor | null, activation: ActivationLike | null | undefined, fn: ActivationFn): Tensor {
+  const { fused, rest } = splitActivation(activation, fn);
+  const z = bias === null && fused === 'linear' ? y : biasActivation(y, bias, fused);
+  return rest === null ? z : rest(z);
 }

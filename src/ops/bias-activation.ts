@@ -3,12 +3,13 @@
 import { record } from '../autograd/tape.js';
 import type { FusedActivation } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
-import { isFloat } from '../tensor/dtype.js';
+import { type DataArray, isFloat } from '../tensor/dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { reshape } from './movement.js';
 import { sum } from './reduce.js';
+import { newStorage } from './storage.js';
 import { output } from './util.js';
 
 export type { FusedActivation } from '../backend/backend.js';
@@ -29,22 +30,40 @@ export function biasActivation(x: Tensor, bias: Tensor | null, act: FusedActivat
   if (!isFusedActivation(act)) throw new ValueError(`biasActivation: activation must be one of ${FUSED.join(', ')}, got ${String(act)}`);
   if (!isFloat(x.dtype)) throw new DTypeError(`biasActivation: expected a float32 or float64 input, got ${x.dtype}`);
   const cols = x.rank === 0 ? 1 : x.shape[x.rank - 1]!;
-  if (bias !== null) {
-    if (!(bias instanceof Tensor) || bias.rank !== 1 || bias.shape[0] !== cols) {
-      throw new ShapeError(`biasActivation: bias must have shape [${cols}] to match the input's last axis (input ${formatShape(x.shape)}), got ${bias instanceof Tensor ? formatShape(bias.shape) : typeof bias}`);
-    }
-    if (bias.dtype !== x.dtype) throw new DTypeError(`biasActivation: bias is ${bias.dtype} but the input is ${x.dtype}`);
-  }
+  checkBias('biasActivation', bias, cols, x);
   const rows = cols === 0 ? 0 : x.size / cols;
   const y = output(x.shape, x.dtype);
-  const b = bias !== null ? bias.values : output([cols], x.dtype).values;
-  backend().biasActivation(x.values, b, y.values, rows, cols, act);
+  applyBiasActivation(x.values, bias, y.values, rows, cols, act);
   const inputs = bias !== null ? [x, bias] : [x];
   return record('biasActivation', y, inputs, (g) => {
     const gz = activationGradient(act, y, g);
-    const gBias = bias !== null && bias.requiresGradient ? sum(reshape(gz, [rows, cols]), 0) : null;
-    return [x.requiresGradient ? gz : null, gBias];
+    return [x.requiresGradient ? gz : null, biasGradient(gz, bias, cols)];
   });
+}
+
+/** Runs the biasActivation kernel (in place when x is out); a null bias adds nothing. */
+export function applyBiasActivation(x: DataArray, bias: Tensor | null, out: DataArray, rows: number, cols: number, act: FusedActivation): void {
+  if (bias === null && act === 'linear') {
+    if (x !== out) out.set(x);
+    return;
+  }
+  const b = bias !== null ? bias.values : newStorage(x instanceof Float64Array ? 'float64' : 'float32', cols);
+  backend().biasActivation(x, b, out, rows, cols, act);
+}
+
+/** Throws unless `bias` is null or a rank-1 tensor of `cols` entries with the dtype of `like`. */
+export function checkBias(op: string, bias: Tensor | null, cols: number, like: Tensor): void {
+  if (bias === null) return;
+  if (!(bias instanceof Tensor) || bias.rank !== 1 || bias.shape[0] !== cols) {
+    throw new ShapeError(`${op}: bias must have shape [${cols}] to match the output's last axis (input ${formatShape(like.shape)}), got ${bias instanceof Tensor ? formatShape(bias.shape) : typeof bias}`);
+  }
+  if (bias.dtype !== like.dtype) throw new DTypeError(`${op}: bias is ${bias.dtype} but the input is ${like.dtype}`);
+}
+
+/** The bias gradient of a fused op: gz summed over every axis but the last, or null when none is needed. */
+export function biasGradient(gz: Tensor, bias: Tensor | null, cols: number): Tensor | null {
+  if (bias === null || !bias.requiresGradient) return null;
+  return sum(reshape(gz, [gz.size / Math.max(cols, 1), cols]), 0);
 }
 
 /** g · act′, with act′ taken from the activation's output y (see Backend.activationGrad). */

@@ -1,10 +1,11 @@
 import { record } from '../autograd/tape.js';
-import type { ConvInfo, DepthwiseInfo } from '../backend/backend.js';
+import type { ConvInfo, DepthwiseInfo, FusedActivation } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { isFloat, promoteTypes } from '../tensor/dtype.js';
 import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { activationGradient, applyBiasActivation, biasGradient, checkBias, isFusedActivation } from './bias-activation.js';
 import { reshape } from './movement.js';
 import { cast } from './unary.js';
 import { output } from './util.js';
@@ -162,7 +163,43 @@ function depthwiseBackpropFilterRaw(x: Tensor, dy: Tensor, info: DepthwiseInfo):
  * unbatched [height, width, inC]) with a filter [kH, kW, inC, outC]; returns [batch, outH, outW, outC].
  */
 export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): Tensor {
-  const op = 'conv2d';
+  return conv2dWith('conv2d', x, filter, options, conv2dRaw);
+}
+
+/**
+ * act(conv2d(x, filter) + bias), bias [outChannels] or null, as one kernel where the backend fuses
+ * it (the bias and activation are applied to each output tile while it is in cache), like
+ * tf.fused.conv2d; what Conv2D layers run.
+ */
+export function conv2dBiasActivation(x: Tensor, filter: Tensor, bias: Tensor | null, act: FusedActivation, options: Conv2dOptions = {}): Tensor {
+  if (!isFusedActivation(act)) throw new ValueError(`conv2dBiasActivation: activation must be linear, relu, sigmoid or tanh, got ${String(act)}`);
+  return conv2dWith('conv2dBiasActivation', x, filter, options, (x4, f, info) => {
+    checkBias('conv2dBiasActivation', bias, info.outC, f);
+    return fusedConv2dRaw(x4, f, bias, act, info);
+  });
+}
+
+function fusedConv2dRaw(x: Tensor, f: Tensor, bias: Tensor | null, act: FusedActivation, info: ConvInfo): Tensor {
+  const y = output(yShapeOf(info), x.dtype);
+  const be = backend();
+  const rows = info.batch * info.outH * info.outW;
+  if (be.conv2dBiasActivation !== undefined) {
+    be.conv2dBiasActivation(x.values, f.values, bias?.values ?? null, y.values, info, act);
+  } else {
+    be.conv2d(x.values, f.values, y.values, info);
+    applyBiasActivation(y.values, bias, y.values, rows, info.outC, act);
+  }
+  return record('conv2dBiasActivation', y, bias !== null ? [x, f, bias] : [x, f], (g) => {
+    const gz = activationGradient(act, y, g);
+    return [
+      x.requiresGradient ? conv2dBackpropInputRaw(gz, f, info) : null,
+      f.requiresGradient ? conv2dBackpropFilterRaw(x, gz, info) : null,
+      biasGradient(gz, bias, info.outC),
+    ];
+  });
+}
+
+function conv2dWith(op: string, x: Tensor, filter: Tensor, options: Conv2dOptions, run: (x4: Tensor, f: Tensor, info: ConvInfo) => Tensor): Tensor {
   checkTensor(x, op, 'input');
   checkTensor(filter, op, 'filter');
   checkFloat(x, op, 'input');
@@ -177,7 +214,7 @@ export function conv2d(x: Tensor, filter: Tensor, options: Conv2dOptions = {}): 
   }
   checkKernelSize(kH, kW, op, describe);
   const [xc, fc] = common(x, filter);
-  return batched(xc, (x4) => conv2dRaw(x4, fc, convInfo(op, x4.shape, kH, kW, outC, s, describe)));
+  return batched(xc, (x4) => run(x4, fc, convInfo(op, x4.shape, kH, kW, outC, s, describe)));
 }
 
 /**

@@ -1,10 +1,12 @@
 import { record } from '../autograd/tape.js';
+import type { FusedActivation, MatmulInfo } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { DTypeError, ShapeError, ValueError } from '../tensor/errors.js';
-import { promoteTypes } from '../tensor/dtype.js';
+import { isFloat, promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, formatShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { mul } from './binary.js';
+import { activationGradient, applyBiasActivation, biasGradient, checkBias, isFusedActivation } from './bias-activation.js';
 import { broadcastTo, reshape } from './movement.js';
 import { sumToShape } from './reduce.js';
 import { cast } from './unary.js';
@@ -102,4 +104,40 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     throw new ShapeError(`dot: vectors have different lengths: ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
   }
   return matmul(a, b);
+}
+
+/**
+ * act(x·w + bias) for x [rows, k] and w [k, n] (bias [n] or null) as one kernel where the backend
+ * fuses it, like tf.fused.matMul; what Dense layers run.
+ */
+export function matmulBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, act: FusedActivation): Tensor {
+  check(x, w);
+  if (x.rank !== 2 || w.rank !== 2) {
+    throw new ShapeError(`matmulBiasActivation: expected 2-D operands, got shapes ${formatShape(x.shape)} and ${formatShape(w.shape)}`);
+  }
+  if (!isFloat(x.dtype) || w.dtype !== x.dtype) {
+    throw new DTypeError(`matmulBiasActivation: expected two float32 or two float64 operands, got ${x.dtype} and ${w.dtype}`);
+  }
+  if (!isFusedActivation(act)) throw new ValueError(`matmulBiasActivation: activation must be linear, relu, sigmoid or tanh, got ${String(act)}`);
+  const [m, k] = x.shape as [number, number];
+  const [kw, n] = w.shape as [number, number];
+  if (k !== kw) throw new ShapeError(`matmulBiasActivation: inner dimensions differ: x has shape ${formatShape(x.shape)} and w ${formatShape(w.shape)}, so ${k} ≠ ${kw}`);
+  checkBias('matmulBiasActivation', bias, n, x);
+  const y = output([m, n], x.dtype);
+  const info: MatmulInfo = { batch: 1, m, n, k, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
+  const be = backend();
+  if (be.matmulBiasActivation !== undefined) {
+    be.matmulBiasActivation(x.values, w.values, bias?.values ?? null, y.values, info, act);
+  } else {
+    be.matmul(x.values, w.values, y.values, info);
+    applyBiasActivation(y.values, bias, y.values, m, n, act);
+  }
+  return record('matmulBiasActivation', y, bias !== null ? [x, w, bias] : [x, w], (g) => {
+    const gz = activationGradient(act, y, g);
+    return [
+      x.requiresGradient ? matmul(gz, w, { transposeB: true }) : null,
+      w.requiresGradient ? matmul(x, gz, { transposeA: true }) : null,
+      biasGradient(gz, bias, n),
+    ];
+  });
 }

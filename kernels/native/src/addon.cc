@@ -178,6 +178,19 @@ NB_FN(Reduce) {
   return nullptr;
 }
 
+/** Reads an optional epilogue: argument i the bias (a Float32Array of ≥ cols, or null), i+1 the activation id. */
+bool read_epilogue(Ctx& c, std::size_t i, idx cols, Epilogue& e) {
+  if (c.argc <= i + 1) return true;
+  if (!c.is_nullish(i)) {
+    std::size_t nbias = 0;
+    e.bias = c.f32(i, &nbias, "bias");
+    if (c.failed || !c.need(nbias, double(cols), "bias")) return false;
+  }
+  e.act = c.int_arg(i + 1);
+  if (!c.failed && (e.act < A_LINEAR || e.act > A_TANH)) c.fail("nabla native: unknown activation id", true);
+  return !c.failed;
+}
+
 NB_FN(Matmul) {
   Ctx c(env, info);
   FtzScope ftz;
@@ -195,7 +208,9 @@ NB_FN(Matmul) {
       !c.need(nb_, double(batch - 1) * double(bs) + double(k) * double(n), "b") ||
       !c.need(no, double(batch) * double(m) * double(n), "out"))
     return nullptr;
-  matmul_batched(a, b, out, batch, m, n, k, ta, tb, as, bs);
+  Epilogue e{nullptr, A_LINEAR};
+  if (!read_epilogue(c, 4, n, e)) return nullptr;
+  matmul_batched(a, b, out, batch, m, n, k, ta, tb, as, bs, c.argc > 5 ? &e : nullptr);
   return nullptr;
 }
 
@@ -251,7 +266,13 @@ napi_value conv_common(napi_env env, napi_callback_info info, ConvKind kind) {
   }
   if (!ok) return nullptr;
   switch (kind) {
-    case CONV_FWD: conv2d(t0, t1, t2, g); break;
+    case CONV_FWD: {
+      // Optional epilogue: argument 4 the bias (or null), argument 5 the activation id.
+      Epilogue e{nullptr, A_LINEAR};
+      if (!read_epilogue(c, 4, g.outC, e)) return nullptr;
+      conv2d(t0, t1, t2, g, c.argc > 5 ? &e : nullptr);
+      break;
+    }
     case CONV_BWD_IN: conv2d_backprop_input(t0, t1, t2, g); break;
     case CONV_BWD_F: conv2d_backprop_filter(t0, t1, t2, g); break;
     case DW_FWD: depthwise_conv2d(t0, t1, t2, g); break;

@@ -139,6 +139,18 @@ void parallel_chunks(idx n, idx grain, idx per_thread, const F& f, idx align = 1
   });
 }
 
+/**
+ * What a GEMM or convolution applies to each output tile once its sum is complete, while the tile
+ * is still in cache: out = act(out + bias[col]) (bias may be null; act is an ActId of ops.h).
+ */
+struct Epilogue {
+  const float* bias;
+  int act;
+};
+
+/** Applies `e` to a rows×cols block of c (row stride ldc) whose first column is column `col0`. */
+void apply_epilogue(const Epilogue& e, float* c, idx ldc, idx rows, idx cols, idx col0);
+
 /** 64-byte aligned heap memory (std::aligned_alloc, or _aligned_malloc with MSVC); release with aligned_free. */
 void* aligned_malloc(std::size_t bytes);
 void aligned_free(void* p);

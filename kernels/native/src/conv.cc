@@ -123,8 +123,8 @@ bool is_pointwise(const ConvGeom& g) {
 // Below this many input channels a direct kernel beats im2col packing (see conv_direct.cc).
 const idx kDirectMaxInC = 8;
 
-void conv2d(const float* x, const float* f, float* y, const ConvGeom& g) {
-  if (g.inC < kDirectMaxInC && conv2d_direct(x, f, y, g)) return;
+void conv2d(const float* x, const float* f, float* y, const ConvGeom& g, const Epilogue* epi) {
+  if (g.inC < kDirectMaxInC && conv2d_direct(x, f, y, g, epi)) return;
   GemmProblem p;
   p.m = g.batch * g.outH * g.outW;
   p.n = g.outC;
@@ -142,6 +142,7 @@ void conv2d(const float* x, const float* f, float* y, const ConvGeom& g) {
   p.bt.mat = Mat{f, 1, g.outC};
   p.c = y;
   p.ldc = g.outC;
+  p.epi = epi;
   gemm(p);
 }
 

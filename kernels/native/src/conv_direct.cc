@@ -141,12 +141,13 @@ const BwdfGroup kBwdf[15] = {nullptr,         bwdf_group<1>,  bwdf_group<2>,  bw
 
 }  // namespace
 
-bool conv2d_direct(const float* x, const float* f, float* y, const ConvGeom& g) {
+bool conv2d_direct(const float* x, const float* f, float* y, const ConvGeom& g, const Epilogue* epi) {
   if (active_isa() != Isa::Avx512) return false;
   const idx K = g.kH * g.kW * g.inC, M = g.batch * g.outH * g.outW, nblk = (g.outC + 31) / 32;
   if (M == 0 || g.outC == 0) return true;
   if (K == 0) {
     std::memset(y, 0, sizeof(float) * std::size_t(M * g.outC));
+    if (epi != nullptr) apply_epilogue(*epi, y, g.outC, M, g.outC, 0);
     return true;
   }
   Source src(x, g);
@@ -171,6 +172,7 @@ bool conv2d_direct(const float* x, const float* f, float* y, const ConvGeom& g) 
         const idx c0 = blk * 32;
         fwd_tile(K, rp, off.data(), wp + blk * K * 32, y + p0 * g.outC + c0, g.outC, rows, lane_mask(g.outC - c0),
                  lane_mask(g.outC - c0 - 16));
+        if (epi != nullptr) apply_epilogue(*epi, y + p0 * g.outC + c0, g.outC, rows, std::min<idx>(32, g.outC - c0), c0);
       }
     }
   });
@@ -221,7 +223,7 @@ bool conv2d_backprop_filter_direct(const float* x, const float* dy, float* df, c
 
 #else
 
-bool conv2d_direct(const float*, const float*, float*, const ConvGeom&) { return false; }
+bool conv2d_direct(const float*, const float*, float*, const ConvGeom&, const Epilogue*) { return false; }
 bool conv2d_backprop_filter_direct(const float*, const float*, float*, const ConvGeom&) { return false; }
 
 #endif

@@ -29,6 +29,32 @@ NB_CLONES static void bias_act_rows(const float* NB_RESTRICT x, const float* NB_
   }
 }
 
+template <int Act>
+NB_CLONES static void epilogue_rows(float* NB_RESTRICT c, idx ldc, idx rows, idx cols, const float* NB_RESTRICT bias) {
+  for (idx r = 0; r < rows; r++) {
+    float* o = c + r * ldc;
+    for (idx j = 0; j < cols; j++) {
+      float v = bias != nullptr ? o[j] + bias[j] : o[j];
+      if (Act == A_RELU) v = v < 0.f ? 0.f : v;
+      else if (Act == A_SIGMOID) v = vsigmoid(v);
+      else if (Act == A_TANH) v = vtanh(v);
+      o[j] = v;
+    }
+  }
+}
+
+void apply_epilogue(const Epilogue& e, float* c, idx ldc, idx rows, idx cols, idx col0) {
+  const float* bias = e.bias != nullptr ? e.bias + col0 : nullptr;
+  switch (e.act) {
+    case A_RELU: epilogue_rows<A_RELU>(c, ldc, rows, cols, bias); break;
+    case A_SIGMOID: epilogue_rows<A_SIGMOID>(c, ldc, rows, cols, bias); break;
+    case A_TANH: epilogue_rows<A_TANH>(c, ldc, rows, cols, bias); break;
+    default:
+      if (bias != nullptr) epilogue_rows<A_LINEAR>(c, ldc, rows, cols, bias);
+      break;
+  }
+}
+
 void bias_activation(const float* x, const float* bias, float* out, idx rows, idx cols, int act) {
   parallel_range(rows, row_grain(cols), [&](idx b, idx e) {
     switch (act) {

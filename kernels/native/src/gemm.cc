@@ -56,13 +56,14 @@ static inline idx balanced_block(idx total, idx block, idx align) {
 
 /** C block [i0,i1)×[j0,j1) (c points at its first element) over the reduction range [k0,k1). */
 static void gemm_block(const GemmProblem& g, const KernelInfo& K, idx i0, idx i1, idx j0, idx j1, idx k0, idx k1,
-                       float* c, idx ldc, bool accumulate) {
+                       float* c, idx ldc, bool accumulate, const Epilogue* epi = nullptr) {
   const int MR = K.MR, NR = K.NR;
   const idx m = i1 - i0, n = j1 - j0, k = k1 - k0;
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     if (!accumulate)
       for (idx i = 0; i < m; i++) std::memset(c + i * ldc, 0, sizeof(float) * std::size_t(n));
+    if (epi != nullptr) apply_epilogue(*epi, c, ldc, m, n, j0);
     return;
   }
   const idx KC = balanced_block(k, K.KC, 4);
@@ -76,6 +77,7 @@ static void gemm_block(const GemmProblem& g, const KernelInfo& K, idx i0, idx i1
     for (idx pc = 0; pc < k; pc += KC) {
       const idx kc = std::min(KC, k - pc);
       const int acc = (accumulate || pc > 0) ? 1 : 0;
+      const bool last = pc + kc >= k;
       pack(g.a, i0 + ic, mc, k0 + pc, kc, MR, ap);
       for (idx jc = 0; jc < n; jc += NC) {
         const idx nc = std::min(NC, n - jc);
@@ -89,6 +91,7 @@ static void gemm_block(const GemmProblem& g, const KernelInfo& K, idx i0, idx i1
             const float* b = bp + jr * kc;
             if (mr == MR && nr == NR) {
               K.ukr(kc, a, b, crow + jr, ldc, acc);
+              if (last && epi != nullptr) apply_epilogue(*epi, crow + jr, ldc, MR, NR, j0 + jc + jr);
             } else {
               K.ukr(kc, a, b, tile, NR, 0);
               for (idx i = 0; i < mr; i++) {
@@ -99,6 +102,7 @@ static void gemm_block(const GemmProblem& g, const KernelInfo& K, idx i0, idx i1
                 else
                   for (idx j = 0; j < nr; j++) cc[j] = t[j];
               }
+              if (last && epi != nullptr) apply_epilogue(*epi, crow + jr, ldc, mr, nr, j0 + jc + jr);
             }
           }
         }
@@ -108,7 +112,7 @@ static void gemm_block(const GemmProblem& g, const KernelInfo& K, idx i0, idx i1
 }
 
 /** Unpacked loops for tiny products and matrix-vector shapes, where packing would cost more than it saves. */
-NB_CLONES static void gemm_direct(const GemmProblem& g, idx i0, idx i1) {
+NB_CLONES static void gemm_direct_rows(const GemmProblem& g, idx i0, idx i1) {
   const Mat& A = g.a.mat;
   const Mat& Bt = g.bt.mat;
   const idx n = g.n, k = g.k;
@@ -143,6 +147,11 @@ NB_CLONES static void gemm_direct(const GemmProblem& g, idx i0, idx i1) {
   }
 }
 
+static void gemm_direct(const GemmProblem& g, idx i0, idx i1) {
+  gemm_direct_rows(g, i0, i1);
+  if (g.epi != nullptr) apply_epilogue(*g.epi, g.c + i0 * g.ldc, g.ldc, i1 - i0, g.n, 0);
+}
+
 static bool use_direct(const GemmProblem& g) {
   if (g.a.fn != nullptr || g.bt.fn != nullptr) return false;
   const idx m = g.m, n = g.n, k = g.k;
@@ -159,7 +168,7 @@ void gemm_serial(const GemmProblem& g) {
     gemm_direct(g, 0, g.m);
     return;
   }
-  gemm_block(g, gemm_kernel(), 0, g.m, 0, g.n, 0, g.k, g.c, g.ldc, g.accumulate);
+  gemm_block(g, gemm_kernel(), 0, g.m, 0, g.n, 0, g.k, g.c, g.ldc, g.accumulate, g.epi);
 }
 
 // Products below this many multiply-adds stay on the calling thread: waking a blocked worker costs
@@ -190,6 +199,11 @@ void gemm(const GemmProblem& g) {
       s.n = e - b;
       s.bt.mat.p = h.bt.mat.p + b * h.bt.mat.rs;
       s.c = h.c + b;
+      Epilogue shifted{};
+      if (h.epi != nullptr) {
+        shifted = Epilogue{h.epi->bias != nullptr ? h.epi->bias + b : nullptr, h.epi->act};
+        s.epi = &shifted;
+      }
       gemm_direct(s, 0, s.m);
     }, 16);
     return;
@@ -219,6 +233,7 @@ void gemm(const GemmProblem& g) {
           const float* p = partial + std::size_t(t - 1) * std::size_t(m * n) + i * n;
           for (idx j = 0; j < n; j++) c[j] += p[j];
         }
+        if (g.epi != nullptr) apply_epilogue(*g.epi, c, g.ldc, 1, n, 0);
       }
     });
     aligned_free(partial);
@@ -229,14 +244,14 @@ void gemm(const GemmProblem& g) {
   // instead of making it wait.
   const idx per_thread = m * n * k >= (idx(1) << 26) ? 1 : 3;
   if (cost_m <= cost_n) {
-    parallel_chunks(m, 4 * MR, per_thread, [&](idx b, idx e) { gemm_block(g, K, b, e, 0, n, 0, k, g.c + b * g.ldc, g.ldc, g.accumulate); }, MR);
+    parallel_chunks(m, 4 * MR, per_thread, [&](idx b, idx e) { gemm_block(g, K, b, e, 0, n, 0, k, g.c + b * g.ldc, g.ldc, g.accumulate, g.epi); }, MR);
   } else {
-    parallel_chunks(n, NR, per_thread, [&](idx b, idx e) { gemm_block(g, K, 0, m, b, e, 0, k, g.c + b, g.ldc, g.accumulate); }, NR);
+    parallel_chunks(n, NR, per_thread, [&](idx b, idx e) { gemm_block(g, K, 0, m, b, e, 0, k, g.c + b, g.ldc, g.accumulate, g.epi); }, NR);
   }
 }
 
 void matmul_batched(const float* a, const float* b, float* out, idx batch, idx m, idx n, idx k, bool transA,
-                    bool transB, idx aStride, idx bStride) {
+                    bool transB, idx aStride, idx bStride, const Epilogue* epi) {
   auto problem = [&](idx bi) {
     GemmProblem g;
     g.m = m;
@@ -249,6 +264,7 @@ void matmul_batched(const float* a, const float* b, float* out, idx batch, idx m
     g.bt.mat = transB ? Mat{bb, k, 1} : Mat{bb, 1, n};
     g.c = out + bi * m * n;
     g.ldc = n;
+    g.epi = epi;
     return g;
   };
   const idx T = num_threads();

@@ -35,6 +35,8 @@ struct GemmProblem {
   float* c = nullptr;
   idx ldc = 0;
   bool accumulate = false;
+  /** Applied to every finished tile; the bias is indexed by the problem's own column. */
+  const Epilogue* epi = nullptr;
 };
 
 /** Threaded GEMM; splits the output (or the reduction, for small outputs) over the pool. */
@@ -44,7 +46,7 @@ void gemm_serial(const GemmProblem& g);
 
 /** Row-major batched matmul with the Backend interface's semantics (out = op(A[b])·op(B[b])). */
 void matmul_batched(const float* a, const float* b, float* out, idx batch, idx m, idx n, idx k, bool transA,
-                    bool transB, idx aStride, idx bStride);
+                    bool transB, idx aStride, idx bStride, const Epilogue* epi = nullptr);
 
 /** Generic strided panel packer (Operand without fn). */
 void pack_strided(const Mat& s, idx r0, idx rows, idx c0, idx cols, int R, float* dst);

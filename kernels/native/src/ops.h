@@ -51,11 +51,11 @@ struct ConvGeom {
   idx batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft;
   idx multiplier;  // depthwise only
 };
-void conv2d(const float* x, const float* f, float* y, const ConvGeom& g);
+void conv2d(const float* x, const float* f, float* y, const ConvGeom& g, const Epilogue* epi = nullptr);
 void conv2d_backprop_input(const float* dy, const float* f, float* dx, const ConvGeom& g);
 void conv2d_backprop_filter(const float* x, const float* dy, float* df, const ConvGeom& g);
 /** Direct AVX-512 kernels for few input channels (conv_direct.cc); false when they do not apply here. */
-bool conv2d_direct(const float* x, const float* f, float* y, const ConvGeom& g);
+bool conv2d_direct(const float* x, const float* f, float* y, const ConvGeom& g, const Epilogue* epi);
 bool conv2d_backprop_filter_direct(const float* x, const float* dy, float* df, const ConvGeom& g);
 void depthwise_conv2d(const float* x, const float* f, float* y, const ConvGeom& g);
 void depthwise_backprop_input(const float* dy, const float* f, float* dx, const ConvGeom& g);

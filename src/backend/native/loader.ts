@@ -15,8 +15,9 @@ export interface NativeAddon {
   unary(op: number, x: F32, out: F32 | Uint8Array): void;
   binary(op: number, a: F32, b: F32, out: F32 | Uint8Array, params: Float64Array): void;
   reduce(op: number, x: F32, out: F32, params: Float64Array): void;
-  matmul(a: F32, b: F32, out: F32, params: Float64Array): void;
-  conv2d(x: F32, filter: F32, out: F32, params: Float64Array): void;
+  /** With `bias` and `act` (an activation id), out = act(out + bias) is applied to each finished tile. */
+  matmul(a: F32, b: F32, out: F32, params: Float64Array, bias?: F32 | null, act?: number): void;
+  conv2d(x: F32, filter: F32, out: F32, params: Float64Array, bias?: F32 | null, act?: number): void;
   conv2dBackpropInput(dy: F32, filter: F32, dx: F32, params: Float64Array): void;
   conv2dBackpropFilter(x: F32, dy: F32, dFilter: F32, params: Float64Array): void;
   depthwiseConv2d(x: F32, filter: F32, out: F32, params: Float64Array): void;

@@ -59,6 +59,12 @@ function convParams(P: Float64Array, info: ConvInfo, multiplier: number): Float6
   return P;
 }
 
+function matmulParams(P: Float64Array, mi: MatmulInfo): Float64Array {
+  P[0] = mi.batch; P[1] = mi.m; P[2] = mi.n; P[3] = mi.k; P[4] = mi.transA ? 1 : 0; P[5] = mi.transB ? 1 : 0;
+  P[6] = mi.aBatchStride; P[7] = mi.bBatchStride;
+  return P;
+}
+
 function poolParams(P: Float64Array, info: PoolInfo): Float64Array {
   P[0] = info.batch; P[1] = info.inH; P[2] = info.inW; P[3] = info.channels; P[4] = info.outH; P[5] = info.outW;
   P[6] = info.kH; P[7] = info.kW; P[8] = info.strideH; P[9] = info.strideW; P[10] = info.padTop; P[11] = info.padLeft;
@@ -173,9 +179,7 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     scatterAdd: cpu.scatterAdd,
     matmul(a: DataArray, b: DataArray, out: DataArray, mi: MatmulInfo): void {
       if (f32(a) && f32(b) && f32(out)) {
-        P[0] = mi.batch; P[1] = mi.m; P[2] = mi.n; P[3] = mi.k; P[4] = mi.transA ? 1 : 0; P[5] = mi.transB ? 1 : 0;
-        P[6] = mi.aBatchStride; P[7] = mi.bBatchStride;
-        addon.matmul(a, b, out, P);
+        addon.matmul(a, b, out, matmulParams(P, mi));
       } else {
         cpu.matmul(a, b, out, mi);
       }
@@ -226,6 +230,22 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
         addon.biasActivation(x, bias, out, P);
       } else {
         cpu.biasActivation(x, bias, out, rows, cols, act);
+      }
+    },
+    matmulBiasActivation(a: DataArray, b: DataArray, bias: DataArray | null, out: DataArray, mi: MatmulInfo, act: FusedActivation): void {
+      if (f32(a) && f32(b) && f32(out) && (bias === null || f32(bias))) {
+        addon.matmul(a, b, out, matmulParams(P, mi), bias, ACT_ID[act]);
+      } else {
+        cpu.matmul(a, b, out, mi);
+        cpu.biasActivation(out, bias ?? new Float32Array(mi.n), out, out.length / mi.n, mi.n, act);
+      }
+    },
+    conv2dBiasActivation(x: DataArray, filter: DataArray, bias: DataArray | null, out: DataArray, ci: ConvInfo, act: FusedActivation): void {
+      if (f32(x) && f32(filter) && f32(out) && (bias === null || f32(bias))) {
+        addon.conv2d(x, filter, out, convParams(P, ci, 1), bias, ACT_ID[act]);
+      } else {
+        cpu.conv2d(x, filter, out, ci);
+        cpu.biasActivation(out, bias ?? new Float32Array(ci.outC), out, out.length / ci.outC, ci.outC, act);
       }
     },
     activationGrad(act: FusedActivation, y: DataArray, dy: DataArray, out: DataArray): void {

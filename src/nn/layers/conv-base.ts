@@ -3,7 +3,8 @@
 import { ValueError } from '../../tensor/errors.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationFn, type ActivationLike, activationName, withBiasAndActivation } from '../activations.js';
+import { type ActivationFn, type ActivationLike, activationName, splitActivation, withBiasAndActivation } from '../activations.js';
+import type { FusedActivation } from '../../ops/bias-activation.js';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerArgs } from '../layer.js';
 import type { Variable } from '../variable.js';
@@ -88,6 +89,16 @@ export abstract class BaseConv extends Layer {
   /** Adds the bias (when used) and applies the activation. */
   protected finish(y: Tensor): Tensor {
     return withBiasAndActivation(y, this.bias?.value ?? null, this.activationArg, this.activation);
+  }
+
+  /**
+   * Runs `conv(bias, fused)`, a convolution with the bias and the fusable part of the activation
+   * in its kernel, then the rest of the activation.
+   */
+  protected fused(conv: (bias: Tensor | null, act: FusedActivation) => Tensor): Tensor {
+    const { fused, rest } = splitActivation(this.activationArg, this.activation);
+    const y = conv(this.bias?.value ?? null, fused);
+    return rest === null ? y : rest(y);
   }
 
   /** The spatial arguments as the 2-D ops take them (a single number for rank 1). */

@@ -1,4 +1,4 @@
-import { conv2d } from '../../ops/conv.js';
+import { conv2dBiasActivation } from '../../ops/conv.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { InitializerLike } from '../initializers.js';
@@ -39,12 +39,8 @@ export class Conv2D extends BaseConv {
   }
 
   call(inputs: LayerInput, _options: CallOptions): Tensor {
-    const y = conv2d(inputs as Tensor, this.kernel!.value, {
-      strides: this.pair(this.strides),
-      padding: this.padding as ConvPadding,
-      dilations: this.pair(this.dilationRate),
-    });
-    return this.finish(y);
+    const options = { strides: this.pair(this.strides), padding: this.padding as ConvPadding, dilations: this.pair(this.dilationRate) };
+    return this.fused((bias, act) => conv2dBiasActivation(inputs as Tensor, this.kernel!.value, bias, act, options));
   }
 
   override getConfig(): Record<string, unknown> {

@@ -1,8 +1,8 @@
-import { matmul } from '../../ops/matmul.js';
+import { matmul, matmulBiasActivation } from '../../ops/matmul.js';
 import { ShapeError } from '../../tensor/errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationFn, type ActivationLike, activationName, withBiasAndActivation } from '../activations.js';
+import { type ActivationFn, type ActivationLike, activationName, splitActivation, withBiasAndActivation } from '../activations.js';
 import { type InitializerLike } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs, type LayerInput } from '../layer.js';
 import type { Variable } from '../variable.js';
@@ -59,7 +59,11 @@ export class Dense extends Layer {
 
   call(inputs: LayerInput, _options: CallOptions): Tensor {
     const x = inputs as Tensor;
-    return withBiasAndActivation(matmul(x, this.kernel!.value), this.bias?.value ?? null, this.activationArg, this.activation);
+    const bias = this.bias?.value ?? null;
+    if (x.rank !== 2) return withBiasAndActivation(matmul(x, this.kernel!.value), bias, this.activationArg, this.activation);
+    const { fused, rest } = splitActivation(this.activationArg, this.activation);
+    const y = matmulBiasActivation(x, this.kernel!.value, bias, fused);
+    return rest === null ? y : rest(y);
   }
 
   override getConfig(): Record<string, unknown> {
