@@ -51,6 +51,18 @@ describe('native backend: recycled tensor storage', { skip }, () => {
     for (let i = 0; i < keep.length; i += 997) assert.equal(keep[i], i % 251);
   });
 
+  it('hands out float32 blocks uninitialized only when asked, NaN-filled in poison mode', () => {
+    addon!.setStoragePoison(true);
+    try {
+      const stale = nat.allocate!('float32', MB, false)!;
+      assert.ok(Number.isNaN(stale[0]) && Number.isNaN(stale[MB - 1]), 'uninitialized float32 is poisoned');
+      assert.ok(nat.allocate!('float32', MB, true)!.every((v) => v === 0), 'zeroed when asked');
+      assert.ok(nat.allocate!('int32', MB, false)!.every((v) => v === 0), 'other dtypes stay zeroed');
+    } finally {
+      addon!.setStoragePoison(false);
+    }
+  });
+
   it('honours the cache limit and releases what exceeds it', () => {
     for (let i = 0; i < 4; i++) nat.allocate!('float32', MB);
     gc();

@@ -107,10 +107,11 @@ export interface Backend {
   /** Sets the number of threads the backend's kernels use, the calling thread included (where it has a pool). */
   setThreads?(n: number): void;
   /**
-   * Zero-filled storage of `size` elements for a new tensor, placed where this backend's kernels
-   * work on it without copies (the wasm backend's memory); undefined leaves it to a plain typed array.
+   * Storage of `size` elements for a new tensor, owned by the backend (recycled native memory, the
+   * wasm backend's memory); undefined leaves it to a plain typed array. Zero-filled unless
+   * `zeroed` is false, which callers pass only when this backend's kernel writes every element.
    */
-  allocate?(dtype: DType, size: number): DataArray | undefined;
+  allocate?(dtype: DType, size: number, zeroed?: boolean): DataArray | undefined;
   /** out[i] = op(x[i]); x and out have the same length. */
   unary(op: UnaryOp, x: DataArray, out: DataArray): void;
   /** NumPy-broadcast elementwise op; out has `outShape`. */

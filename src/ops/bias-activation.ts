@@ -32,7 +32,7 @@ export function biasActivation(x: Tensor, bias: Tensor | null, act: FusedActivat
   const cols = x.rank === 0 ? 1 : x.shape[x.rank - 1]!;
   checkBias('biasActivation', bias, cols, x);
   const rows = cols === 0 ? 0 : x.size / cols;
-  const y = output(x.shape, x.dtype);
+  const y = output(x.shape, x.dtype, false);
   applyBiasActivation(x.values, bias, y.values, rows, cols, act);
   const inputs = bias !== null ? [x, bias] : [x];
   return record('biasActivation', y, inputs, (g) => {
@@ -69,7 +69,7 @@ export function biasGradient(gz: Tensor, bias: Tensor | null, cols: number): Ten
 /** g · act′, with act′ taken from the activation's output y (see Backend.activationGrad). */
 export function activationGradient(act: FusedActivation, y: Tensor, g: Tensor): Tensor {
   if (act === 'linear') return g;
-  const out = output(g.shape, g.dtype);
+  const out = output(g.shape, g.dtype, false);
   backend().activationGrad(act, y.values, g.values, out.values);
   return out;
 }

@@ -26,7 +26,7 @@ function resultType(kind: ResultKind, dtype: DType): DType {
 
 function compute(op: BinaryOp, a: Tensor, b: Tensor, dtype: DType): Tensor {
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const y = output(shape, dtype);
+  const y = output(shape, dtype, false);
   backend().binary(op, a.values, a.shape, b.values, b.shape, y.values, shape);
   return y;
 }

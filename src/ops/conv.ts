@@ -102,7 +102,7 @@ const yShapeOf = (i: ConvInfo): number[] => [i.batch, i.outH, i.outW, i.outC];
 // one's gradients are the other two, so every order of derivative stays inside this family.
 
 function conv2dRaw(x: Tensor, f: Tensor, info: ConvInfo): Tensor {
-  const y = output(yShapeOf(info), x.dtype);
+  const y = output(yShapeOf(info), x.dtype, false);
   backend().conv2d(x.values, f.values, y.values, info);
   return record('conv2d', y, [x, f], (g) => [
     x.requiresGradient ? conv2dBackpropInputRaw(g, f, info) : null,
@@ -111,7 +111,7 @@ function conv2dRaw(x: Tensor, f: Tensor, info: ConvInfo): Tensor {
 }
 
 function conv2dBackpropInputRaw(dy: Tensor, f: Tensor, info: ConvInfo): Tensor {
-  const dx = output(xShapeOf(info), dy.dtype);
+  const dx = output(xShapeOf(info), dy.dtype, false);
   backend().conv2dBackpropInput(dy.values, f.values, dx.values, info);
   return record('conv2dBackpropInput', dx, [dy, f], (g) => [
     dy.requiresGradient ? conv2dRaw(g, f, info) : null,
@@ -120,7 +120,7 @@ function conv2dBackpropInputRaw(dy: Tensor, f: Tensor, info: ConvInfo): Tensor {
 }
 
 function conv2dBackpropFilterRaw(x: Tensor, dy: Tensor, info: ConvInfo): Tensor {
-  const df = output([info.kH, info.kW, info.inC, info.outC], x.dtype);
+  const df = output([info.kH, info.kW, info.inC, info.outC], x.dtype, false);
   backend().conv2dBackpropFilter(x.values, dy.values, df.values, info);
   return record('conv2dBackpropFilter', df, [x, dy], (g) => [
     x.requiresGradient ? conv2dBackpropInputRaw(dy, g, info) : null,
@@ -180,7 +180,7 @@ export function conv2dBiasActivation(x: Tensor, filter: Tensor, bias: Tensor | n
 }
 
 function fusedConv2dRaw(x: Tensor, f: Tensor, bias: Tensor | null, act: FusedActivation, info: ConvInfo): Tensor {
-  const y = output(yShapeOf(info), x.dtype);
+  const y = output(yShapeOf(info), x.dtype, false);
   const be = backend();
   const rows = info.batch * info.outH * info.outW;
   if (be.conv2dBiasActivation !== undefined) {

@@ -72,7 +72,7 @@ function matmulND(a: Tensor, b: Tensor, tA: boolean, tB: boolean): Tensor {
   };
   const [aa, aStride] = operand(cast(a, dtype), batchA);
   const [bb, bStride] = operand(cast(b, dtype), batchB);
-  const y = output([...batchShape, m, n], dtype);
+  const y = output([...batchShape, m, n], dtype, false);
   backend().matmul(aa.values, bb.values, y.values, { batch, m, n, k, transA: tA, transB: tB, aBatchStride: aStride, bBatchStride: bStride });
   return record('matmul', y, [a, b], (g) => {
     let da: Tensor | null = null;
@@ -123,7 +123,7 @@ export function matmulBiasActivation(x: Tensor, w: Tensor, bias: Tensor | null, 
   const [kw, n] = w.shape as [number, number];
   if (k !== kw) throw new ShapeError(`matmulBiasActivation: inner dimensions differ: x has shape ${formatShape(x.shape)} and w ${formatShape(w.shape)}, so ${k} ≠ ${kw}`);
   checkBias('matmulBiasActivation', bias, n, x);
-  const y = output([m, n], x.dtype);
+  const y = output([m, n], x.dtype, false);
   const info: MatmulInfo = { batch: 1, m, n, k, transA: false, transB: false, aBatchStride: 0, bBatchStride: 0 };
   const be = backend();
   if (be.matmulBiasActivation !== undefined) {

@@ -34,13 +34,14 @@ function carve(dtype: DType, size: number, bytes: number): DataArray {
 }
 
 /**
- * Zero-filled storage for a new tensor of `size` elements: the active backend's own when it offers
- * it, a slab view for small sizes, else a plain typed array. The view may share its ArrayBuffer
- * with other tensors, so code that hands out `values.buffer` must respect byteOffset/byteLength.
+ * Storage for a new tensor of `size` elements: the active backend's own when it offers it, a slab
+ * view for small sizes, else a plain typed array. Zero-filled unless `zeroed` is false (see
+ * Backend.allocate). The view may share its ArrayBuffer with other tensors, so code that hands out
+ * `values.buffer` must respect byteOffset/byteLength.
  */
-export function newStorage<D extends DType>(dtype: D, size: number): StorageMap[D];
-export function newStorage(dtype: DType, size: number): DataArray {
-  const own = backend().allocate?.(dtype, size);
+export function newStorage<D extends DType>(dtype: D, size: number, zeroed?: boolean): StorageMap[D];
+export function newStorage(dtype: DType, size: number, zeroed = true): DataArray {
+  const own = backend().allocate?.(dtype, size, zeroed);
   if (own !== undefined) return own;
   const bytes = size * BYTES[dtype];
   if (bytes > 0 && bytes <= SMALL_BYTES) return carve(dtype, size, bytes);

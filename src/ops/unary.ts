@@ -25,7 +25,7 @@ function resultType(kind: ResultKind, dtype: DType): DType {
 function defineUnary(op: UnaryOp, kind: ResultKind, gradient: UnaryGrad | null): (x: Tensor) => Tensor {
   return (x: Tensor): Tensor => {
     checkTensor(x, op);
-    const y = output(x.shape, resultType(kind, x.dtype));
+    const y = output(x.shape, resultType(kind, x.dtype), false);
     backend().unary(op, x.values, y.values);
     if (gradient === null) return y;
     return record(op, y, [x], (g) => [gradient(x, y, g)]);

@@ -7,11 +7,15 @@ import { Tensor } from '../tensor/tensor.js';
 /** A tensor or a plain number (or boolean), as ops accept for convenience (`x.add(1)`). */
 export type TensorOrScalar = Tensor | number | boolean;
 
-/** A zero-filled tensor for a kernel to write into. */
-export function output(shape: Shape, dtype: DType): Tensor {
+/**
+ * A tensor for a kernel to write into: zero-filled, or — with `zeroed` false, for kernels that write
+ * every element on every backend — possibly holding stale values, which spares clearing memory
+ * the kernel overwrites anyway.
+ */
+export function output(shape: Shape, dtype: DType, zeroed = true): Tensor {
   let n = 1;
   for (const d of shape) n *= d;
-  return new Tensor(newStorage(dtype, n), shape, dtype);
+  return new Tensor(newStorage(dtype, n, zeroed), shape, dtype);
 }
 
 /**

@@ -529,12 +529,23 @@ NB_FN(Allocate) {
     c.fail("nabla native: allocate expects a byte count");
     return nullptr;
   }
+  bool zeroed = true;
+  if (c.argc >= 2) napi_get_value_bool(env, c.argv[1], &zeroed);
   napi_value result = nullptr;
-  if (!storage_array_buffer(std::size_t(bytes), &result)) {
+  if (!storage_array_buffer(std::size_t(bytes), zeroed, &result)) {
     c.fail("nabla native: out of memory", true);
     return nullptr;
   }
   return result;
+}
+
+/** setStoragePoison(on): blocks handed out without zeroing are filled with NaN (a test mode). */
+NB_FN(SetStoragePoison) {
+  Ctx c(env, info);
+  bool on = false;
+  if (c.argc >= 1) napi_get_value_bool(env, c.argv[0], &on);
+  storage_set_poison(on);
+  return nullptr;
 }
 
 /** setStorageCache(bytes): caps the memory kept for reuse; returns the bytes cached now. */
@@ -596,6 +607,7 @@ NAPI_MODULE_INIT() {
       {"info", nb::Info},
       {"allocate", nb::Allocate},
       {"setStorageCache", nb::SetStorageCache},
+      {"setStoragePoison", nb::SetStoragePoison},
       {"setIsa", nb::SetIsa},
   };
   for (const Entry& e : entries) {

@@ -13,6 +13,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +42,8 @@ Cache& cache() {
   static Cache* c = new Cache();  // never destroyed: deleters may run during shutdown
   return *c;
 }
+
+bool g_poison = false;
 
 std::size_t round_up(std::size_t bytes) { return (bytes + kGranule - 1) / kGranule * kGranule; }
 
@@ -87,7 +90,7 @@ void return_block(void* data, std::size_t, void* hint) {
 
 }  // namespace
 
-void* storage_take(std::size_t bytes, std::size_t* size_out) {
+void* storage_take(std::size_t bytes, bool zeroed, std::size_t* size_out) {
   const std::size_t size = round_up(bytes == 0 ? 1 : bytes);
   *size_out = size;
   Cache& c = cache();
@@ -101,12 +104,19 @@ void* storage_take(std::size_t bytes, std::size_t* size_out) {
       c.cached -= size;
     }
   }
-  if (p != nullptr) {
+  const bool reused = p != nullptr;
+  if (p == nullptr) p = fresh_block(size);
+  if (p == nullptr) return nullptr;
+  if (!zeroed && g_poison) {
+    float* f = static_cast<float*>(p);
+    for (std::size_t i = 0; i < bytes / sizeof(float); i++) f[i] = std::numeric_limits<float>::quiet_NaN();
+  } else if (zeroed && reused) {
     std::memset(p, 0, bytes);
-    return p;
   }
-  return fresh_block(size);
+  return p;
 }
+
+void storage_set_poison(bool on) { g_poison = on; }
 
 void storage_set_cache_limit(std::size_t bytes) {
   Cache& c = cache();
@@ -131,9 +141,9 @@ std::size_t storage_cached_bytes() {
   return c.cached;
 }
 
-bool storage_array_buffer(std::size_t bytes, void* out_local) {
+bool storage_array_buffer(std::size_t bytes, bool zeroed, void* out_local) {
   std::size_t size = 0;
-  void* p = storage_take(bytes, &size);
+  void* p = storage_take(bytes, zeroed, &size);
   if (p == nullptr) return false;
   v8::Isolate* isolate = v8::Isolate::GetCurrent();
   std::unique_ptr<v8::BackingStore> store =

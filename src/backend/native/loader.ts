@@ -34,8 +34,10 @@ export interface NativeAddon {
   sgdUpdate(param: F32, grad: F32, velocity: F32 | null, params: Float64Array): void;
   adamUpdate(param: F32, grad: F32, m: F32, v: F32, params: Float64Array): void;
   copyStrided(src: F32, dst: F32, params: Float64Array): void;
-  /** A zero-filled ArrayBuffer of `bytes` over recycled native memory. */
-  allocate(bytes: number): ArrayBuffer;
+  /** An ArrayBuffer of `bytes` over recycled native memory, zero-filled unless `zeroed` is false. */
+  allocate(bytes: number, zeroed: boolean): ArrayBuffer;
+  /** Fills blocks handed out without zeroing with NaN (a test mode). */
+  setStoragePoison(on: boolean): void;
   /** Caps the bytes kept for reuse; returns the bytes cached now. */
   setStorageCache(bytes: number): number;
   setNumThreads(n: number): void;

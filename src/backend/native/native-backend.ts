@@ -28,7 +28,7 @@ export interface NativeBackend extends Backend {
   recycleStorage: boolean;
 }
 
-/** Below this size a plain typed array is as cheap as a recycled block. */
+/** Below this size a plain typed array is as cheap as a recycled block (NABLA_NATIVE_POISON sets 0). */
 const RECYCLE_MIN_BYTES = 1 << 18;
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
@@ -57,6 +57,11 @@ function convParams(P: Float64Array, info: ConvInfo, multiplier: number): Float6
   P[6] = info.outC; P[7] = info.kH; P[8] = info.kW; P[9] = info.strideH; P[10] = info.strideW;
   P[11] = info.dilationH; P[12] = info.dilationW; P[13] = info.padTop; P[14] = info.padLeft; P[15] = multiplier;
   return P;
+}
+
+function processEnv(name: string): string | undefined {
+  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  return g.process?.env?.[name];
 }
 
 function matmulParams(P: Float64Array, mi: MatmulInfo): Float64Array {
@@ -108,6 +113,11 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
   // One parameter block reused by every call: calls are synchronous and never re-enter.
   const P = new Float64Array(4 + 3 * MAX_RANK);
   const info = addon.info();
+  // Test mode: every tensor lives in recycled storage and what callers leave uninitialized is NaN,
+  // so a kernel that fails to write an element of its output shows up in the op suite.
+  const poison = processEnv('NABLA_NATIVE_POISON') === '1';
+  addon.setStoragePoison(poison);
+  const recycleMin = poison ? 0 : RECYCLE_MIN_BYTES;
   return {
     name: 'native',
     isa: info.isa,
@@ -119,10 +129,11 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
       return addon.getNumThreads();
     },
     recycleStorage: true,
-    allocate(dtype: DType, size: number): DataArray | undefined {
+    allocate(dtype: DType, size: number, zeroed = true): DataArray | undefined {
       const bytes = size * BYTES[dtype];
-      if (bytes < RECYCLE_MIN_BYTES || !this.recycleStorage) return undefined;
-      const buffer = addon.allocate(bytes);
+      if (bytes < recycleMin || !this.recycleStorage) return undefined;
+      // Only float32 reaches the native kernels; other dtypes may meet the reference kernels, so they stay zeroed.
+      const buffer = addon.allocate(bytes, zeroed || dtype !== 'float32');
       switch (dtype) {
         case 'float32':
           return new Float32Array(buffer);
