@@ -4,9 +4,11 @@ import { allocate, type DataArray, type DType, type StorageMap } from '../tensor
 // A fresh typed array costs ~0.6 µs even for 64 elements (a backing store from the allocator plus
 // V8's external-memory bookkeeping), more than a whole small kernel. Small results are therefore
 // carved out of shared slabs: a bump pointer into a zero-filled ArrayBuffer that is never reused,
-// so every carved view starts zeroed, and a slab is freed by the GC once its last view dies.
-const SLAB_BYTES = 1 << 17;
-const SMALL_BYTES = 1 << 13;
+// so every carved view starts zeroed, and a slab is freed by the GC once its last view dies. A
+// tensor kept alive keeps its whole slab alive, so slabs stay small (16 KiB, results of ≤ 1 KiB):
+// at most 16 KiB is pinned per long-lived small tensor that temporaries surrounded.
+const SLAB_BYTES = 1 << 14;
+const SMALL_BYTES = 1 << 10;
 const ALIGN = 16;
 const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
