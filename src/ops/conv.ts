@@ -70,7 +70,7 @@ function spatialOptions(options: Conv2dOptions, op: string): Spatial {
  * The ConvInfo of a convolution over an input of shape [batch, inH, inW, inC] with a kH×kW window;
  * `describe` names the shapes for the error thrown when the window does not fit.
  */
-function convInfo(op: string, x: Shape, kH: number, kW: number, outC: number, s: Spatial, describe: string): ConvInfo {
+function convInfo(op: string, x: Shape, kH: number, kW: number, outC: number, s: Spatial, describe: () => string): ConvInfo {
   const [batch, inH, inW, inC] = x as [number, number, number, number];
   const [strideH, strideW] = s.strides;
   const [dilationH, dilationW] = s.dilations;
@@ -81,7 +81,7 @@ function convInfo(op: string, x: Shape, kH: number, kW: number, outC: number, s:
   if (h === null || w === null) {
     throw new ShapeError(
       `${op}: the filter window (${effH}×${effW}${dilationH > 1 || dilationW > 1 ? ` with dilations [${dilationH}, ${dilationW}]` : ''}) ` +
-        `is larger than the input (${inH}×${inW}) with 'valid' padding (${describe})`,
+        `is larger than the input (${inH}×${inW}) with 'valid' padding (${describe()})`,
     );
   }
   return {
@@ -90,8 +90,8 @@ function convInfo(op: string, x: Shape, kH: number, kW: number, outC: number, s:
   };
 }
 
-function checkKernelSize(kH: number, kW: number, op: string, describe: string): void {
-  if (kH === 0 || kW === 0) throw new ShapeError(`${op}: the filter has an empty spatial dimension (${describe})`);
+function checkKernelSize(kH: number, kW: number, op: string, describe: () => string): void {
+  if (kH === 0 || kW === 0) throw new ShapeError(`${op}: the filter has an empty spatial dimension (${describe()})`);
 }
 
 const xShapeOf = (i: ConvInfo): number[] => [i.batch, i.inH, i.inW, i.inC];
@@ -207,10 +207,10 @@ function conv2dWith(op: string, x: Tensor, filter: Tensor, options: Conv2dOption
   checkRank(x, [3, 4], op, 'input', '[batch, height, width, channels] or [height, width, channels]');
   checkRank(filter, [4], op, 'filter', '[kH, kW, inChannels, outChannels]');
   const s = spatialOptions(options, op);
-  const describe = `input shape ${formatShape(x.shape)}, filter shape ${formatShape(filter.shape)}`;
+  const describe = (): string => `input shape ${formatShape(x.shape)}, filter shape ${formatShape(filter.shape)}`;
   const [kH, kW, fIn, outC] = filter.shape as [number, number, number, number];
   if (fIn !== x.shape[x.rank - 1]) {
-    throw new ShapeError(`${op}: the input has ${x.shape[x.rank - 1]} channels but the filter expects ${fIn} (${describe})`);
+    throw new ShapeError(`${op}: the input has ${x.shape[x.rank - 1]} channels but the filter expects ${fIn} (${describe()})`);
   }
   checkKernelSize(kH, kW, op, describe);
   const [xc, fc] = common(x, filter);
@@ -231,10 +231,10 @@ export function depthwiseConv2d(x: Tensor, filter: Tensor, options: Conv2dOption
   checkRank(x, [3, 4], op, 'input', '[batch, height, width, channels] or [height, width, channels]');
   checkRank(filter, [4], op, 'filter', '[kH, kW, inChannels, multiplier]');
   const s = spatialOptions(options, op);
-  const describe = `input shape ${formatShape(x.shape)}, filter shape ${formatShape(filter.shape)}`;
+  const describe = (): string => `input shape ${formatShape(x.shape)}, filter shape ${formatShape(filter.shape)}`;
   const [kH, kW, fIn, multiplier] = filter.shape as [number, number, number, number];
   if (fIn !== x.shape[x.rank - 1]) {
-    throw new ShapeError(`${op}: the input has ${x.shape[x.rank - 1]} channels but the filter expects ${fIn} (${describe})`);
+    throw new ShapeError(`${op}: the input has ${x.shape[x.rank - 1]} channels but the filter expects ${fIn} (${describe()})`);
   }
   checkKernelSize(kH, kW, op, describe);
   const [xc, fc] = common(x, filter);
@@ -249,28 +249,28 @@ export function depthwiseConv2d(x: Tensor, filter: Tensor, options: Conv2dOption
  * the conv's input shape [batch, H, W, C], `small` the shape of dy/x. Throws a ShapeError when a
  * conv2d over `big` would not produce `small`'s spatial size.
  */
-function transposedInfo(op: string, big: Shape, small: Shape, kH: number, kW: number, outC: number, s: Spatial, describe: string): ConvInfo {
+function transposedInfo(op: string, big: Shape, small: Shape, kH: number, kW: number, outC: number, s: Spatial, describe: () => string): ConvInfo {
   const info = convInfo(op, big, kH, kW, outC, s, describe);
   if (info.outH !== small[1] || info.outW !== small[2]) {
     throw new ShapeError(
       `${op}: a convolution with strides [${s.strides.join(', ')}], dilations [${s.dilations.join(', ')}] and '${s.padding}' padding ` +
-        `maps ${formatShape(big)} to spatial size ${info.outH}×${info.outW}, not ${small[1]}×${small[2]} (${describe})`,
+        `maps ${formatShape(big)} to spatial size ${info.outH}×${info.outW}, not ${small[1]}×${small[2]} (${describe()})`,
     );
   }
   return info;
 }
 
 /** Resolves a user-given shape of rank 3 or 4 to match `ref` (rank 3 or 4) and checks batch and channels. */
-function checkTargetShape(op: string, name: string, shape: Shape | undefined, ref: Tensor, channels: number, describe: string): number[] | null {
+function checkTargetShape(op: string, name: string, shape: Shape | undefined, ref: Tensor, channels: number, describe: () => string): number[] | null {
   if (shape === undefined) return null;
   const ok = Array.isArray(shape) && shape.length === ref.rank && shape.every((d) => Number.isInteger(d) && d >= 0);
   if (!ok) {
-    throw new ShapeError(`${op}: ${name} must be ${ref.rank === 4 ? '[batch, height, width, channels]' : '[height, width, channels]'} of non-negative integers, got ${JSON.stringify(shape)} (${describe})`);
+    throw new ShapeError(`${op}: ${name} must be ${ref.rank === 4 ? '[batch, height, width, channels]' : '[height, width, channels]'} of non-negative integers, got ${JSON.stringify(shape)} (${describe()})`);
   }
   const full = ref.rank === 4 ? [...shape] : [1, ...shape];
   const batch = ref.rank === 4 ? ref.shape[0] : 1;
   if (full[0] !== batch || full[3] !== channels) {
-    throw new ShapeError(`${op}: ${name} ${formatShape(shape)} needs batch ${batch} and ${channels} channels (${describe})`);
+    throw new ShapeError(`${op}: ${name} ${formatShape(shape)} needs batch ${batch} and ${channels} channels (${describe()})`);
   }
   return full;
 }
@@ -283,10 +283,10 @@ function transposeImpl(op: string, x: Tensor, filter: Tensor, target: Shape | un
   checkRank(x, [3, 4], op, xName, '[batch, height, width, channels] or [height, width, channels]');
   checkRank(filter, [4], op, 'filter', '[kH, kW, outChannels, inChannels]');
   const s = spatialOptions(options, op);
-  const describe = `${xName} shape ${formatShape(x.shape)}, filter shape ${formatShape(filter.shape)}`;
+  const describe = (): string => `${xName} shape ${formatShape(x.shape)}, filter shape ${formatShape(filter.shape)}`;
   const [kH, kW, outC, inC] = filter.shape as [number, number, number, number];
   if (inC !== x.shape[x.rank - 1]) {
-    throw new ShapeError(`${op}: the ${xName} has ${x.shape[x.rank - 1]} channels but the filter expects ${inC} (${describe})`);
+    throw new ShapeError(`${op}: the ${xName} has ${x.shape[x.rank - 1]} channels but the filter expects ${inC} (${describe()})`);
   }
   checkKernelSize(kH, kW, op, describe);
   const given = checkTargetShape(op, name, target, x, outC, describe);
@@ -327,14 +327,14 @@ function backpropFilterInfo(op: string, x: Tensor, dy: Tensor, filterShape: Shap
   checkRank(x, [4], op, 'input', '[batch, height, width, channels]');
   checkRank(dy, [4], op, 'dy', '[batch, height, width, channels]');
   const s = spatialOptions(options, op);
-  const describe = `input shape ${formatShape(x.shape)}, dy shape ${formatShape(dy.shape)}, filter shape ${JSON.stringify(filterShape)}`;
+  const describe = (): string => `input shape ${formatShape(x.shape)}, dy shape ${formatShape(dy.shape)}, filter shape ${JSON.stringify(filterShape)}`;
   if (!Array.isArray(filterShape) || filterShape.length !== 4 || !filterShape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new ShapeError(`${op}: filterShape must be [kH, kW, inChannels, ${depthwise ? 'multiplier' : 'outChannels'}] (${describe})`);
+    throw new ShapeError(`${op}: filterShape must be [kH, kW, inChannels, ${depthwise ? 'multiplier' : 'outChannels'}] (${describe()})`);
   }
   const [kH, kW, fIn, last] = filterShape as [number, number, number, number];
   const outC = depthwise ? fIn * last : last;
   if (fIn !== x.shape[3] || dy.shape[0] !== x.shape[0] || dy.shape[3] !== outC) {
-    throw new ShapeError(`${op}: inconsistent channels or batch (${describe})`);
+    throw new ShapeError(`${op}: inconsistent channels or batch (${describe()})`);
   }
   checkKernelSize(kH, kW, op, describe);
   const [xc, dyc] = common(x, dy);
@@ -357,10 +357,10 @@ export function depthwiseConv2dBackpropInput(dy: Tensor, filter: Tensor, inputSh
   checkRank(dy, [4], op, 'dy', '[batch, height, width, channels]');
   checkRank(filter, [4], op, 'filter', '[kH, kW, inChannels, multiplier]');
   const s = spatialOptions(options, op);
-  const describe = `dy shape ${formatShape(dy.shape)}, filter shape ${formatShape(filter.shape)}, inputShape ${JSON.stringify(inputShape)}`;
+  const describe = (): string => `dy shape ${formatShape(dy.shape)}, filter shape ${formatShape(filter.shape)}, inputShape ${JSON.stringify(inputShape)}`;
   const [kH, kW, inC, multiplier] = filter.shape as [number, number, number, number];
   if (dy.shape[3] !== inC * multiplier) {
-    throw new ShapeError(`${op}: dy has ${dy.shape[3]} channels but the filter produces ${inC * multiplier} (${describe})`);
+    throw new ShapeError(`${op}: dy has ${dy.shape[3]} channels but the filter produces ${inC * multiplier} (${describe()})`);
   }
   checkKernelSize(kH, kW, op, describe);
   const big = checkTargetShape(op, 'inputShape', inputShape, dy, inC, describe) as number[];
@@ -391,10 +391,10 @@ export function conv1d(x: Tensor, filter: Tensor, options: Conv1dOptions = {}): 
   const stride = positiveInt(options.stride, op, 'stride');
   const dilation = positiveInt(options.dilation, op, 'dilation');
   const padding = options.padding === 'causal' ? 'causal' : resolvePadding(options.padding, op);
-  const describe = `input shape ${formatShape(x.shape)}, filter shape ${formatShape(filter.shape)}`;
+  const describe = (): string => `input shape ${formatShape(x.shape)}, filter shape ${formatShape(filter.shape)}`;
   const [k, fIn, outC] = filter.shape as [number, number, number];
   if (fIn !== x.shape[x.rank - 1]) {
-    throw new ShapeError(`${op}: the input has ${x.shape[x.rank - 1]} channels but the filter expects ${fIn} (${describe})`);
+    throw new ShapeError(`${op}: the input has ${x.shape[x.rank - 1]} channels but the filter expects ${fIn} (${describe()})`);
   }
   checkKernelSize(1, k, op, describe);
   const [xc, fc] = common(x, filter);

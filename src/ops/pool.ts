@@ -29,7 +29,7 @@ function checkRank(x: Tensor, op: string, name: string, ranks: readonly number[]
 }
 
 /** PoolInfo for a 4-D input shape; throws when the window does not fit a 'valid' input. */
-function poolInfo(op: string, shape: Shape, options: Pool2dOptions, describe: string): PoolInfo {
+function poolInfo(op: string, shape: Shape, options: Pool2dOptions, describe: () => string): PoolInfo {
   if (typeof options !== 'object' || options === null) throw new ValueError(`${op}: options must be an object with a poolSize`);
   if (options.poolSize === undefined) throw new ValueError(`${op}: options.poolSize is required (a positive integer or [height, width])`);
   const [kH, kW] = resolvePair(options.poolSize, 1, op, 'poolSize');
@@ -39,7 +39,7 @@ function poolInfo(op: string, shape: Shape, options: Pool2dOptions, describe: st
   const h = axisGeometry(inH, kH, strideH, padding);
   const w = axisGeometry(inW, kW, strideW, padding);
   if (h === null || w === null) {
-    throw new ShapeError(`${op}: the pool window ${kH}×${kW} is larger than the input (${inH}×${inW}) with 'valid' padding (${describe})`);
+    throw new ShapeError(`${op}: the pool window ${kH}×${kW} is larger than the input (${inH}×${inW}) with 'valid' padding (${describe()})`);
   }
   return { batch, inH, inW, channels, outH: h.out, outW: w.out, kH, kW, strideH, strideW, padTop: h.pad, padLeft: w.pad };
 }
@@ -138,7 +138,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   checkTensor(x, op, 'input');
   if (x.dtype === 'bool') throw new DTypeError(`${op}: input must be float32, float64 or int32, got bool`);
   checkRank(x, op, 'input', [3, 4]);
-  const describe = `input shape ${formatShape(x.shape)}`;
+  const describe = (): string => `input shape ${formatShape(x.shape)}`;
   return batched(x, (x4) => maxPoolRaw(x4, poolInfo(op, x4.shape, options, describe)));
 }
 
@@ -151,7 +151,7 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   checkTensor(x, op, 'input');
   if (!isFloat(x.dtype)) throw new DTypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
   checkRank(x, op, 'input', [3, 4]);
-  const describe = `input shape ${formatShape(x.shape)}`;
+  const describe = (): string => `input shape ${formatShape(x.shape)}`;
   return batched(x, (x4) => avgPoolRaw(x4, poolInfo(op, x4.shape, options, describe)));
 }
 
@@ -164,7 +164,7 @@ export function maxPool2dBackprop(dy: Tensor, x: Tensor, options: Pool2dOptions)
   if (x.dtype === 'bool') throw new DTypeError(`${op}: input must be float32, float64 or int32, got bool`);
   checkRank(dy, op, 'dy', [4]);
   checkRank(x, op, 'input', [4]);
-  const describe = `dy shape ${formatShape(dy.shape)}, input shape ${formatShape(x.shape)}`;
+  const describe = (): string => `dy shape ${formatShape(dy.shape)}, input shape ${formatShape(x.shape)}`;
   const info = poolInfo(op, x.shape, options, describe);
   checkOutput(op, dy, info, describe);
   return maxPoolBackpropRaw(dy, x, info);
@@ -176,18 +176,18 @@ export function avgPool2dBackprop(dy: Tensor, inputShape: Shape, options: Pool2d
   checkTensor(dy, op, 'dy');
   if (!isFloat(dy.dtype)) throw new DTypeError(`${op}: dy must be float32 or float64, got ${dy.dtype}`);
   checkRank(dy, op, 'dy', [4]);
-  const describe = `dy shape ${formatShape(dy.shape)}, inputShape ${JSON.stringify(inputShape)}`;
+  const describe = (): string => `dy shape ${formatShape(dy.shape)}, inputShape ${JSON.stringify(inputShape)}`;
   if (!Array.isArray(inputShape) || inputShape.length !== 4 || !inputShape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new ShapeError(`${op}: inputShape must be [batch, height, width, channels] of non-negative integers (${describe})`);
+    throw new ShapeError(`${op}: inputShape must be [batch, height, width, channels] of non-negative integers (${describe()})`);
   }
   const info = poolInfo(op, inputShape, options, describe);
   checkOutput(op, dy, info, describe);
   return avgPoolBackpropRaw(dy, info);
 }
 
-function checkOutput(op: string, dy: Tensor, info: PoolInfo, describe: string): void {
+function checkOutput(op: string, dy: Tensor, info: PoolInfo, describe: () => string): void {
   const expected = outShapeOf(info);
   if (expected.some((d, i) => d !== dy.shape[i])) {
-    throw new ShapeError(`${op}: dy must have the pooled shape ${formatShape(expected)} (${describe})`);
+    throw new ShapeError(`${op}: dy must have the pooled shape ${formatShape(expected)} (${describe()})`);
   }
 }
