@@ -1,5 +1,5 @@
 import { backend } from '../backend/registry.js';
-import { allocate, type DataArray, type DType, type StorageMap } from '../tensor/dtype.js';
+import { allocate, BYTES_PER_ELEMENT, type DataArray, type DType, type StorageMap, viewOf } from '../tensor/dtype.js';
 
 // A fresh typed array costs ~0.6 µs even for 64 elements (a backing store from the allocator plus
 // V8's external-memory bookkeeping), more than a whole small kernel. Small results are therefore
@@ -10,29 +10,18 @@ import { allocate, type DataArray, type DType, type StorageMap } from '../tensor
 const SLAB_BYTES = 1 << 14;
 const SMALL_BYTES = 1 << 10;
 const ALIGN = 16;
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
-let slab = new ArrayBuffer(SLAB_BYTES);
-let top = 0;
+let slab: ArrayBuffer | null = null;
+let top = SLAB_BYTES;
 
-function carve<D extends DType>(dtype: D, size: number, bytes: number): StorageMap[D];
 function carve(dtype: DType, size: number, bytes: number): DataArray {
-  if (top + bytes > SLAB_BYTES) {
+  if (slab === null || top + bytes > SLAB_BYTES) {
     slab = new ArrayBuffer(SLAB_BYTES);
     top = 0;
   }
   const at = top;
   top += (bytes + ALIGN - 1) & ~(ALIGN - 1);
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(slab, at, size);
-    case 'float64':
-      return new Float64Array(slab, at, size);
-    case 'int32':
-      return new Int32Array(slab, at, size);
-    case 'bool':
-      return new Uint8Array(slab, at, size);
-  }
+  return viewOf(dtype, slab, at, size);
 }
 
 /**
@@ -45,7 +34,7 @@ export function newStorage<D extends DType>(dtype: D, size: number, zeroed?: boo
 export function newStorage(dtype: DType, size: number, zeroed = true): DataArray {
   const own = backend().allocate?.(dtype, size, zeroed);
   if (own !== undefined) return own;
-  const bytes = size * BYTES[dtype];
+  const bytes = size * BYTES_PER_ELEMENT[dtype];
   if (bytes > 0 && bytes <= SMALL_BYTES) return carve(dtype, size, bytes);
   return allocate(dtype, size);
 }

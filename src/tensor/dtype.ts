@@ -56,6 +56,24 @@ export function allocate(dtype: DType, size: number): DataArray {
   }
 }
 
+/** A typed array of `dtype` over `length` elements of `buffer` from `byteOffset` (no copy). */
+export function viewOf<D extends DType>(dtype: D, buffer: ArrayBufferLike, byteOffset: number, length: number): StorageMap[D];
+export function viewOf(dtype: DType, buffer: ArrayBufferLike, byteOffset: number, length: number): DataArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buffer, byteOffset, length);
+    case 'float64':
+      return new Float64Array(buffer, byteOffset, length);
+    case 'int32':
+      return new Int32Array(buffer, byteOffset, length);
+    case 'bool':
+      return new Uint8Array(buffer, byteOffset, length);
+  }
+}
+
+/** Bytes per element of each dtype. */
+export const BYTES_PER_ELEMENT: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+
 export function dtypeOfArray(values: DataArray): DType {
   if (values instanceof Float32Array) return 'float32';
   if (values instanceof Float64Array) return 'float64';

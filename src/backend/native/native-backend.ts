@@ -1,4 +1,4 @@
-import type { DataArray, DType } from '../../tensor/dtype.js';
+import { BYTES_PER_ELEMENT, type DataArray, type DType, viewOf } from '../../tensor/dtype.js';
 import type { Shape } from '../../tensor/shape.js';
 import type {
   AdamParams, ArgReduceOp, Backend, BinaryOp, ConvInfo, DepthwiseInfo, FusedActivation, MatmulInfo, PoolInfo, ReduceOp,
@@ -30,7 +30,6 @@ export interface NativeBackend extends Backend {
 
 /** Below this size a plain typed array is as cheap as a recycled block (NABLA_NATIVE_POISON sets 0). */
 const RECYCLE_MIN_BYTES = 1 << 18;
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 // Op ids of kernels/native/src/ops.h.
 const UNARY_ID: Partial<Record<UnaryOp, number>> = {
@@ -130,20 +129,10 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     },
     recycleStorage: true,
     allocate(dtype: DType, size: number, zeroed = true): DataArray | undefined {
-      const bytes = size * BYTES[dtype];
+      const bytes = size * BYTES_PER_ELEMENT[dtype];
       if (bytes < recycleMin || !this.recycleStorage) return undefined;
       // Only float32 reaches the native kernels; other dtypes may meet the reference kernels, so they stay zeroed.
-      const buffer = addon.allocate(bytes, zeroed || dtype !== 'float32');
-      switch (dtype) {
-        case 'float32':
-          return new Float32Array(buffer);
-        case 'float64':
-          return new Float64Array(buffer);
-        case 'int32':
-          return new Int32Array(buffer);
-        case 'bool':
-          return new Uint8Array(buffer);
-      }
+      return viewOf(dtype, addon.allocate(bytes, zeroed || dtype !== 'float32'), 0, size);
     },
 
     unary(op: UnaryOp, x: DataArray, out: DataArray): void {
