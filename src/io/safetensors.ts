@@ -3,7 +3,7 @@
 // the byte after the header, tensors packed back to back with no holes) plus an optional
 // "__metadata__" object of string values, then the raw little-endian, row-major bytes. This file
 // is pure (no file system) so it serves browsers too; every check names `file` in its DataError.
-import type { DataArray, DType } from '../tensor/dtype.js';
+import { BYTES_PER_ELEMENT, type DataArray, type DType } from '../tensor/dtype.js';
 import { DataError, ValueError } from '../tensor/errors.js';
 import { sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -11,7 +11,6 @@ import { Tensor } from '../tensor/tensor.js';
 /** safetensors dtype codes of the dtypes nabla stores. */
 const CODES: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
 const DTYPES: Record<string, DType> = { F32: 'float32', F64: 'float64', I32: 'int32', BOOL: 'bool' };
-const BYTES: Record<DType, number> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 
 /** The reference implementation refuses headers above 100 MB; so do we. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -27,8 +26,8 @@ export interface SafetensorsContents {
 /** The raw little-endian bytes of a tensor's values. */
 function tensorBytes(t: Tensor): Uint8Array {
   const v = t.values;
-  if (LITTLE_ENDIAN || BYTES[t.dtype] === 1) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  const out = new Uint8Array(v.length * BYTES[t.dtype]);
+  if (LITTLE_ENDIAN || BYTES_PER_ELEMENT[t.dtype] === 1) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  const out = new Uint8Array(v.length * BYTES_PER_ELEMENT[t.dtype]);
   const view = new DataView(out.buffer);
   for (let i = 0; i < v.length; i++) {
     if (t.dtype === 'float32') view.setFloat32(i * 4, v[i]!, true);
@@ -172,7 +171,7 @@ export function decodeSafetensors(bytes: Uint8Array, file = 'safetensors data'):
     if (end > dataLength) {
       fail(`truncated file: ${what} has data_offsets [${begin}, ${end}] but the data section holds only ${dataLength} bytes (file bytes ${dataStart} to ${bytes.length})`);
     }
-    const expected = sizeOf(shape as number[]) * BYTES[dtype!];
+    const expected = sizeOf(shape as number[]) * BYTES_PER_ELEMENT[dtype!];
     if (end - begin !== expected) {
       fail(`${what}: data_offsets [${begin}, ${end}] span ${end - begin} bytes but dtype ${e['dtype'] as string} and shape [${(shape as number[]).join(', ')}] need ${expected}`);
     }
