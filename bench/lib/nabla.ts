@@ -116,3 +116,34 @@ export function describeBackends(names: readonly BackendName[]): string {
 }
 
 export { nb };
+
+interface StagingCounters {
+  enabled: boolean;
+  bytesIn: number;
+  bytesOut: number;
+  seconds: number;
+}
+
+/**
+ * The share of `fn`'s time the active backend spends copying tensors into and out of its memory
+ * (the wasm backend counts it when its `stagingStats.enabled` is set), with the bytes moved per
+ * call; null for backends that do not count. `fn` runs at least `minCalls` times and ~`seconds`.
+ */
+export function stagingShare(fn: () => void, seconds: number, minCalls = 3): { share: number; bytesPerCall: number; calls: number } | null {
+  const stats = (activeBackend() as unknown as { stagingStats?: StagingCounters }).stagingStats;
+  if (stats === undefined) return null;
+  fn();
+  Object.assign(stats, { enabled: true, bytesIn: 0, bytesOut: 0, seconds: 0 });
+  let calls = 0;
+  const t0 = performance.now();
+  try {
+    while (calls < minCalls || performance.now() - t0 < seconds * 1e3) {
+      fn();
+      calls++;
+    }
+  } finally {
+    stats.enabled = false;
+  }
+  const elapsed = (performance.now() - t0) / 1e3;
+  return { share: stats.seconds / elapsed, bytesPerCall: (stats.bytesIn + stats.bytesOut) / calls, calls };
+}

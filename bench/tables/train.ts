@@ -5,7 +5,7 @@
 // (3 × forward FLOPs × samples/s) as a fraction of the fp32 peak and of numpy's 2048³ sgemm.
 import type { TableContext, TableOutput } from '../lib/context.js';
 import { type Competitor, gcNow, interleave, type Measurement } from '../lib/measure.js';
-import { backendDetails, describeBackends, nablaBackends, nb, threadControl, useNabla } from '../lib/nabla.js';
+import { backendDetails, describeBackends, nablaBackends, nb, stagingShare, threadControl, useNabla } from '../lib/nabla.js';
 import { NUMPY_REMOVED_ENV, NumpyWorker } from '../lib/numpy.js';
 import { heading, note, printTable, subheading } from '../lib/report.js';
 import { fmt, fmtRatio, fmtSeconds, summarize, type Summary } from '../lib/stats.js';
@@ -27,7 +27,11 @@ interface Runner {
   trainFactor: number;
   /** Pause after each measurement (multi-threaded competitors: let their threads go idle). */
   settleMs: number;
+  /** Share of a training step and of a batch-1 prediction spent staging tensors (backends that count it). */
+  staging?(seconds: number): Staging | null;
 }
+
+type Staging = Record<'train' | 'infer1', ReturnType<typeof stagingShare>>;
 
 interface Budget {
   /** Seconds of timed training a competitor may take per workload. */
@@ -82,6 +86,11 @@ function nablaRunner(w: Workload, name: nb.BackendName, threads: number | undefi
     },
     trainFactor: 3,
     settleMs: (threads ?? 1) > 1 ? 100 : 0,
+    staging: (seconds) => {
+      useNabla(name, threads);
+      const train = stagingShare(() => model.trainOnBatch(x, y), seconds);
+      return train === null ? null : { train, infer1: stagingShare(() => model.predictOnBatch(x1), seconds) };
+    },
   };
 }
 
@@ -317,6 +326,13 @@ export async function trainTable(ctx: TableContext): Promise<TableOutput> {
       }
       const inf = await inference(ctx, w, runners, flops, convRates);
       const tr = await training(ctx, w, runners, inf, budget);
+      // Staging share, measured apart from the timed steps (counting costs a clock read per copy).
+      const staging = new Map<string, Staging>();
+      for (const r of runners) {
+        if (tr.find((t) => t.id === r.id)?.status !== 'ok') continue;
+        const st = r.staging?.(ctx.quick ? 0.3 : 1);
+        if (st) staging.set(r.id, st);
+      }
       const sgemmNow = typeof np === 'string' ? [] : await numpySgemm(np, 1);
       sgemm.push(...sgemmNow);
       const sgemmMedian = sgemm.length > 0 ? summarize(sgemm).median : NaN;
@@ -351,6 +367,7 @@ export async function trainTable(ctx: TableContext): Promise<TableOutput> {
           vsTfjsCpu: med / sps('tfjs-cpu'),
           inferBatch1: inf.one.find((m) => m.id === r.id),
           inferBatchFull: inf.full.find((m) => m.id === r.id),
+          staging: staging.get(r.id),
         };
         rows.push(row);
         const ok = Number.isFinite(med);
@@ -389,6 +406,12 @@ export async function trainTable(ctx: TableContext): Promise<TableOutput> {
       );
       console.log(`\ninference (predictOnBatch; ms: median, min–max)`);
       printTable(['competitor', 'batch 1 ms', 'min–max', `batch ${w.batch} ms`, 'min–max', 'samples/s', ''], inferRows, 'lrrrrrl');
+      for (const [id, st] of staging) {
+        const pct = (s: Staging['train'], what: string): string => (s === null ? `– of ${what}` : `${(s.share * 100).toFixed(1)} % of ${what} (${fmt(s.bytesPerCall / 1e6)} MB copied each)`);
+        const line = `${id} staging: ${pct(st.train, 'a training step')}, ${pct(st.infer1, 'a batch-1 prediction')}`;
+        note(line);
+        summary.push(`${w.id} ${line}`);
+      }
       for (const n of wNotes) note(n);
       notes.push(...wNotes.map((n) => `${w.id}: ${n}`));
       if (Number.isFinite(sgemmMedian)) note(`numpy sgemm 2048³ on ${cores} threads: ${fmt(sgemmMedian)} GFLOP/s (median of ${sgemm.length} measurements in this run); × sgemm = effective GFLOP/s ÷ that`);

@@ -7,7 +7,8 @@ import { allF32 } from './util.js';
 
 /**
  * Elementwise, reduction, fused and optimizer kernels on the wasm runtime. They are memory-bound,
- * so they run on one thread; each call stages its inputs, runs, and copies the outputs back.
+ * so they run on one thread; operands that live in the wasm memory are used in place, others are
+ * staged in and copied back.
  * Float32 only (comparisons: float32 in, bool out): other dtypes and broadcasts other than
  * same-shape / scalar / row / column go to the reference kernels.
  */
@@ -58,10 +59,10 @@ function unary(rt: WasmRuntime, op: UnaryOp, x: DataArray, out: DataArray): void
   const code = UNARY_CODES[op];
   if (code === undefined || x.length < rt.minElementwise || !allF32(x, out) || x.length !== out.length) return cpuBackend.unary(op, x, out);
   rt.reset();
-  const px = rt.stage(x);
-  const po = rt.alloc(out.length * 4);
+  const px = rt.input(x);
+  const po = rt.output(out);
   if (rt.exports.unary(code, px, po, x.length) === 0) return cpuBackend.unary(op, x, out);
-  rt.read(po, out);
+  rt.writeBack(po, out);
 }
 
 function binary(rt: WasmRuntime, op: BinaryOp, a: DataArray, aShape: Shape, b: DataArray, bShape: Shape, out: DataArray, outShape: Shape): void {
@@ -77,47 +78,47 @@ function binary(rt: WasmRuntime, op: BinaryOp, a: DataArray, aShape: Shape, b: D
     return cpuBackend.binary(op, a, aShape, b, bShape, out, outShape);
   }
   rt.reset();
-  const pa = rt.stage(a);
-  const pb = rt.stage(b);
-  const po = rt.alloc(compare ? n : n * 4);
+  const pa = rt.input(a);
+  const pb = rt.input(b);
+  const po = compare ? rt.alloc(n) : rt.output(out);
   const period = Math.max(ma.period, mb.period);
   if (rt.exports.binary(code, pa, ma.mode, pb, mb.mode, po, n, period) === 0) {
     return cpuBackend.binary(op, a, aShape, b, bShape, out, outShape);
   }
   if (compare) rt.readBytes(po, out as Uint8Array);
-  else rt.read(po, out);
+  else rt.writeBack(po, out);
 }
 
 function reduce(rt: WasmRuntime, op: ReduceOp, x: DataArray, outer: number, n: number, inner: number, out: DataArray): void {
   const code = REDUCE_CODES[op];
   if (code === undefined || !allF32(x, out) || out.length === 0) return cpuBackend.reduce(op, x, outer, n, inner, out);
   rt.reset();
-  const px = rt.stage(x.length === outer * n * inner ? x : x.subarray(0, outer * n * inner));
-  const po = rt.alloc(out.length * 4);
+  const px = rt.input(x.length === outer * n * inner ? x : x.subarray(0, outer * n * inner));
+  const po = rt.output(out);
   const scratch = rt.alloc(inner * 8);
   rt.exports.reduce(code, px, outer, n, inner, po, scratch);
-  rt.read(po, out);
+  rt.writeBack(po, out);
 }
 
 function biasActivation(rt: WasmRuntime, x: DataArray, bias: DataArray, out: DataArray, rows: number, cols: number, act: FusedActivation): void {
   if (!allF32(x, bias, out)) return cpuBackend.biasActivation(x, bias, out, rows, cols, act);
   if (rows * cols === 0) return;
   rt.reset();
-  const px = rt.stage(x);
-  const pb = rt.stage(bias);
-  const po = rt.alloc(rows * cols * 4);
+  const px = rt.input(x);
+  const pb = rt.input(bias);
+  const po = rt.output(out);
   rt.exports.biasActivation(px, pb, po, 0, rows, cols, ACTIVATION_CODES[act]);
-  rt.read(po, out);
+  rt.writeBack(po, out);
 }
 
 function softmax(rt: WasmRuntime, x: DataArray, out: DataArray, rows: number, n: number, log: boolean): void {
   if (!allF32(x, out)) return cpuBackend.softmax(x, out, rows, n, log);
   if (rows * n === 0) return;
   rt.reset();
-  const px = rt.stage(x);
-  const po = rt.alloc(rows * n * 4);
+  const px = rt.input(x);
+  const po = rt.output(out);
   rt.exports.softmax(px, po, 0, rows, n, log ? 1 : 0, rt.alloc(n * 8));
-  rt.read(po, out);
+  rt.writeBack(po, out);
 }
 
 function softmaxCrossEntropy(rt: WasmRuntime, logits: DataArray, targets: DataArray, loss: DataArray, grad: DataArray | null, rows: number, n: number): void {
@@ -126,13 +127,13 @@ function softmaxCrossEntropy(rt: WasmRuntime, logits: DataArray, targets: DataAr
   }
   if (rows === 0) return;
   rt.reset();
-  const pz = rt.stage(logits);
-  const pt = rt.stage(targets);
-  const pl = rt.alloc(rows * 4);
-  const pg = grad === null ? 0 : rt.alloc(rows * n * 4);
+  const pz = rt.input(logits);
+  const pt = rt.input(targets);
+  const pl = rt.output(loss);
+  const pg = grad === null ? 0 : rt.output(grad);
   rt.exports.softmaxCrossEntropy(pz, pt, pl, pg, 0, rows, n);
-  rt.read(pl, loss);
-  if (grad !== null) rt.read(pg, grad);
+  rt.writeBack(pl, loss);
+  if (grad !== null) rt.writeBack(pg, grad);
 }
 
 function sgdUpdate(rt: WasmRuntime, param: DataArray, grad: DataArray, velocity: DataArray | null, p: SgdParams): void {
@@ -141,12 +142,12 @@ function sgdUpdate(rt: WasmRuntime, param: DataArray, grad: DataArray, velocity:
   const n = param.length;
   if (n === 0) return;
   rt.reset();
-  const pp = rt.stage(param);
-  const pg = rt.stage(grad);
-  const pv = useVelocity ? rt.stage(velocity!) : 0;
+  const pp = rt.input(param);
+  const pg = rt.input(grad);
+  const pv = useVelocity ? rt.input(velocity) : 0;
   rt.exports.sgdUpdate(pp, pg, pv, 0, n, p.lr, p.momentum, p.nesterov ? 1 : 0, p.weightDecay);
-  rt.read(pp, param);
-  if (useVelocity) rt.read(pv, velocity!);
+  rt.writeBack(pp, param);
+  if (useVelocity) rt.writeBack(pv, velocity);
 }
 
 function adamUpdate(rt: WasmRuntime, param: DataArray, grad: DataArray, m: DataArray, v: DataArray, p: AdamParams): void {
@@ -157,14 +158,14 @@ function adamUpdate(rt: WasmRuntime, param: DataArray, grad: DataArray, m: DataA
   const c1 = 1 - beta1 ** step;
   const c2 = 1 - beta2 ** step;
   rt.reset();
-  const pp = rt.stage(param);
-  const pg = rt.stage(grad);
-  const pm = rt.stage(m);
-  const pv = rt.stage(v);
+  const pp = rt.input(param);
+  const pg = rt.input(grad);
+  const pm = rt.input(m);
+  const pv = rt.input(v);
   rt.exports.adamUpdate(pp, pg, pm, pv, 0, n, beta1, beta2, 1 - beta1, 1 - beta2, (lr * Math.sqrt(c2)) / c1, epsilon * Math.sqrt(c2), weightDecay, lr * weightDecay, decoupled ? 1 : 0);
-  rt.read(pp, param);
-  rt.read(pm, m);
-  rt.read(pv, v);
+  rt.writeBack(pp, param);
+  rt.writeBack(pm, m);
+  rt.writeBack(pv, v);
 }
 
 type ElementwiseKernels = Pick<Backend, 'unary' | 'binary' | 'reduce' | 'biasActivation' | 'softmax' | 'softmaxCrossEntropy' | 'sgdUpdate' | 'adamUpdate'>;

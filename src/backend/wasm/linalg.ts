@@ -5,10 +5,11 @@ import type { WasmRuntime } from './runtime.js';
 import { allF32, PARALLEL_MIN_FLOPS, splitRange, taskCount, threadsFor } from './util.js';
 
 /**
- * The compute-heavy kernels — matmul and convolutions — on the wasm runtime: stage the inputs into
- * the arena; when the work pays for waking the workers (~50 µs per parallel call on a 2-core VM),
- * cut it into tasks (row or image ranges) that the threads claim; run; copy the outputs back.
- * Anything not float32 goes to the reference kernels.
+ * The compute-heavy kernels — matmul and convolutions — on the wasm runtime: take the operands'
+ * addresses (staging those that do not live in the wasm memory); when the work pays for waking the
+ * workers (~50 µs per parallel call on a 2-core VM), cut it into tasks (row or image ranges) that
+ * the threads claim; run; copy back outputs that were not written in place. Anything not float32
+ * goes to the reference kernels.
  */
 
 function convRecord(rt: WasmRuntime, c: ConvInfo, multiplier = 1): number {
@@ -26,9 +27,9 @@ function matmul(rt: WasmRuntime, a: DataArray, b: DataArray, out: DataArray, inf
   rt.reset();
   const aLen = aBatchStride === 0 ? m * k : (batch - 1) * aBatchStride + m * k;
   const bLen = bBatchStride === 0 ? k * n : (batch - 1) * bBatchStride + k * n;
-  const pa = rt.stage(a.length === aLen ? a : a.subarray(0, aLen));
-  const pb = rt.stage(b.length === bLen ? b : b.subarray(0, bLen));
-  const pc = rt.alloc(batch * m * n * 4);
+  const pa = rt.input(a.length === aLen ? a : a.subarray(0, aLen));
+  const pb = rt.input(b.length === bLen ? b : b.subarray(0, bLen));
+  const pc = rt.output(out);
   const rsA = transA ? 1 : k;
   const csA = transA ? m : 1;
   const rsB = transB ? 1 : n;
@@ -60,32 +61,34 @@ function matmul(rt: WasmRuntime, a: DataArray, b: DataArray, out: DataArray, inf
     const work = rt.alloc(e.gemmWorkspaceBytes(m, n, k));
     rt.parallel('gemmBatch', [[pa, aBatchStride, rsA, csA, pb, bBatchStride, rsB, csB, pc, m, n, k, 0, batch, 0, work]]);
   }
-  rt.read(pc, out);
+  rt.writeBack(pc, out);
 }
 
 function conv2d(rt: WasmRuntime, x: DataArray, filter: DataArray, out: DataArray, info: ConvInfo): void {
   if (!allF32(x, filter, out)) return cpuBackend.conv2d(x, filter, out, info);
   if (out.length === 0) return;
   rt.reset();
-  const px = rt.stage(x);
-  const pf = rt.stage(filter);
-  const po = rt.alloc(out.length * 4);
+  const px = rt.input(x);
+  const pf = rt.input(filter);
+  const po = rt.output(out);
   const pi = convRecord(rt, info);
   const rows = info.batch * info.outH * info.outW;
   const flops = 2 * rows * info.kH * info.kW * info.inC * info.outC;
   const calls = splitRange(rows, taskCount(rt, flops, PARALLEL_MIN_FLOPS, rows, 64)).map(([r0, r1]) =>
     [px, pf, po, pi, r0, r1, rt.alloc(rt.exports.convWorkspaceBytes(pi, r1 - r0))]);
   rt.parallel('conv2dRows', calls);
-  rt.read(po, out);
+  rt.writeBack(po, out);
 }
 
 function conv2dBackpropInput(rt: WasmRuntime, dy: DataArray, filter: DataArray, dx: DataArray, info: ConvInfo): void {
   if (!allF32(dy, filter, dx)) return cpuBackend.conv2dBackpropInput(dy, filter, dx, info);
   if (dx.length === 0) return;
   rt.reset();
-  const pdy = rt.stage(dy);
-  const pf = rt.stage(filter);
-  const pdx = rt.zeros(dx.length);
+  const pdy = rt.input(dy);
+  const pf = rt.input(filter);
+  // The kernel accumulates into dx, so it must start zeroed (a resident dx is zeroed in place).
+  const pdx = rt.output(dx);
+  rt.exports.fillF32(pdx, 0, dx.length);
   const pi = convRecord(rt, info);
   const plane = info.outH * info.outW;
   const flops = 2 * info.batch * plane * info.kH * info.kW * info.inC * info.outC;
@@ -93,21 +96,22 @@ function conv2dBackpropInput(rt: WasmRuntime, dy: DataArray, filter: DataArray, 
   const calls = splitRange(info.batch, taskCount(rt, flops, PARALLEL_MIN_FLOPS, info.batch)).map(([b0, b1]) =>
     [pdy, pf, pdx, pi, b0 * plane, b1 * plane, rt.alloc(rt.exports.convWorkspaceBytes(pi, (b1 - b0) * plane))]);
   rt.parallel('conv2dBackpropInputRows', calls);
-  rt.read(pdx, dx);
+  rt.writeBack(pdx, dx);
 }
 
 function conv2dBackpropFilter(rt: WasmRuntime, x: DataArray, dy: DataArray, dFilter: DataArray, info: ConvInfo): void {
   if (!allF32(x, dy, dFilter)) return cpuBackend.conv2dBackpropFilter(x, dy, dFilter, info);
   if (dFilter.length === 0) return;
   rt.reset();
-  const px = rt.stage(x);
-  const pdy = rt.stage(dy);
+  const px = rt.input(x);
+  const pdy = rt.input(dy);
   const pi = convRecord(rt, info);
   const rows = info.batch * info.outH * info.outW;
   const flops = 2 * rows * dFilter.length;
-  // Each task sums its rows into a private filter gradient; the partial sums are added at the end.
+  // Each task sums its rows into a private filter gradient (the first one into dFilter itself when
+  // it is resident); the partial sums are added at the end.
   const ranges = splitRange(rows, taskCount(rt, flops, PARALLEL_MIN_FLOPS, rows, 64));
-  const outs = ranges.map(() => rt.alloc(dFilter.length * 4));
+  const outs = ranges.map((_, i) => (i === 0 ? rt.output(dFilter) : rt.alloc(dFilter.length * 4)));
   if (ranges.length === 0) {
     dFilter.fill(0);
     return;
@@ -115,42 +119,42 @@ function conv2dBackpropFilter(rt: WasmRuntime, x: DataArray, dy: DataArray, dFil
   const calls = ranges.map(([r0, r1], i) => [px, pdy, outs[i]!, pi, r0, r1, 0, rt.alloc(rt.exports.convWorkspaceBytes(pi, r1 - r0))]);
   rt.parallel('conv2dBackpropFilterRows', calls);
   for (let i = 1; i < outs.length; i++) rt.exports.addInto(outs[0]!, outs[i]!, dFilter.length);
-  rt.read(outs[0]!, dFilter);
+  rt.writeBack(outs[0]!, dFilter);
 }
 
 function depthwiseConv2d(rt: WasmRuntime, x: DataArray, filter: DataArray, out: DataArray, info: DepthwiseInfo): void {
   if (!allF32(x, filter, out)) return cpuBackend.depthwiseConv2d(x, filter, out, info);
   if (out.length === 0) return;
   rt.reset();
-  const px = rt.stage(x);
-  const pf = rt.stage(filter);
-  const po = rt.alloc(out.length * 4);
+  const px = rt.input(x);
+  const pf = rt.input(filter);
+  const po = rt.output(out);
   const pi = convRecord(rt, info, info.multiplier);
   const rows = info.batch * info.outH * info.outW;
   const calls = splitRange(rows, taskCount(rt, 2 * out.length * info.kH * info.kW, PARALLEL_MIN_FLOPS, rows, 64)).map(([r0, r1]) => [px, pf, po, pi, r0, r1]);
   rt.parallel('depthwiseRows', calls);
-  rt.read(po, out);
+  rt.writeBack(po, out);
 }
 
 function depthwiseConv2dBackpropInput(rt: WasmRuntime, dy: DataArray, filter: DataArray, dx: DataArray, info: DepthwiseInfo): void {
   if (!allF32(dy, filter, dx)) return cpuBackend.depthwiseConv2dBackpropInput(dy, filter, dx, info);
   if (dx.length === 0) return;
   rt.reset();
-  const pdy = rt.stage(dy);
-  const pf = rt.stage(filter);
-  const pdx = rt.alloc(dx.length * 4);
+  const pdy = rt.input(dy);
+  const pf = rt.input(filter);
+  const pdx = rt.output(dx);
   const pi = convRecord(rt, info, info.multiplier);
   const calls = splitRange(info.batch, taskCount(rt, 2 * dy.length * info.kH * info.kW, PARALLEL_MIN_FLOPS, info.batch)).map(([b0, b1]) => [pdy, pf, pdx, pi, b0, b1]);
   rt.parallel('depthwiseBackpropInputImages', calls);
-  rt.read(pdx, dx);
+  rt.writeBack(pdx, dx);
 }
 
 function depthwiseConv2dBackpropFilter(rt: WasmRuntime, x: DataArray, dy: DataArray, dFilter: DataArray, info: DepthwiseInfo): void {
   if (!allF32(x, dy, dFilter)) return cpuBackend.depthwiseConv2dBackpropFilter(x, dy, dFilter, info);
   if (dFilter.length === 0) return;
   rt.reset();
-  const px = rt.stage(x);
-  const pdy = rt.stage(dy);
+  const px = rt.input(x);
+  const pdy = rt.input(dy);
   const pi = convRecord(rt, info, info.multiplier);
   const rows = info.batch * info.outH * info.outW;
   const ranges = splitRange(rows, taskCount(rt, 2 * dy.length * info.kH * info.kW, PARALLEL_MIN_FLOPS, rows, 64));
@@ -158,10 +162,10 @@ function depthwiseConv2dBackpropFilter(rt: WasmRuntime, x: DataArray, dy: DataAr
     dFilter.fill(0);
     return;
   }
-  const outs = ranges.map(() => rt.alloc(dFilter.length * 4));
+  const outs = ranges.map((_, i) => (i === 0 ? rt.output(dFilter) : rt.alloc(dFilter.length * 4)));
   rt.parallel('depthwiseBackpropFilterRows', ranges.map(([r0, r1], i) => [px, pdy, outs[i]!, pi, r0, r1]));
   for (let i = 1; i < outs.length; i++) rt.exports.addInto(outs[0]!, outs[i]!, dFilter.length);
-  rt.read(outs[0]!, dFilter);
+  rt.writeBack(outs[0]!, dFilter);
 }
 
 type LinalgKernels = Pick<

@@ -17,47 +17,47 @@ function maxPool2d(rt: WasmRuntime, x: DataArray, out: DataArray, info: PoolInfo
   if (!allF32(x, out)) return cpuBackend.maxPool2d(x, out, info);
   if (out.length === 0) return;
   rt.reset();
-  const px = rt.stage(x);
-  const po = rt.alloc(out.length * 4);
+  const px = rt.input(x);
+  const po = rt.output(out);
   const pi = poolRecord(rt, info);
   const rows = info.batch * info.outH * info.outW;
   rt.parallel('maxPoolRows', splitRange(rows, taskCount(rt, out.length * info.kH * info.kW, PARALLEL_MIN_VISITS, rows, 64)).map(([r0, r1]) => [px, po, pi, r0, r1]));
-  rt.read(po, out);
+  rt.writeBack(po, out);
 }
 
 function maxPool2dBackprop(rt: WasmRuntime, dy: DataArray, x: DataArray, dx: DataArray, info: PoolInfo): void {
   if (!allF32(dy, x, dx)) return cpuBackend.maxPool2dBackprop(dy, x, dx, info);
   if (dy.length === 0) return;
   rt.reset();
-  const pdy = rt.stage(dy);
-  const px = rt.stage(x);
-  const pdx = rt.stage(dx);
+  const pdy = rt.input(dy);
+  const px = rt.input(x);
+  const pdx = rt.input(dx); // zero-filled by the caller; the kernel adds into it
   const pi = poolRecord(rt, info);
   rt.parallel('maxPoolBackpropImages', splitRange(info.batch, taskCount(rt, dy.length * info.kH * info.kW, PARALLEL_MIN_VISITS, info.batch)).map(([b0, b1]) => [pdy, px, pdx, pi, b0, b1]));
-  rt.read(pdx, dx);
+  rt.writeBack(pdx, dx);
 }
 
 function avgPool2d(rt: WasmRuntime, x: DataArray, out: DataArray, info: PoolInfo): void {
   if (!allF32(x, out)) return cpuBackend.avgPool2d(x, out, info);
   if (out.length === 0) return;
   rt.reset();
-  const px = rt.stage(x);
-  const po = rt.alloc(out.length * 4);
+  const px = rt.input(x);
+  const po = rt.output(out);
   const pi = poolRecord(rt, info);
   const rows = info.batch * info.outH * info.outW;
   rt.parallel('avgPoolRows', splitRange(rows, taskCount(rt, out.length * info.kH * info.kW, PARALLEL_MIN_VISITS, rows, 64)).map(([r0, r1]) => [px, po, pi, r0, r1]));
-  rt.read(po, out);
+  rt.writeBack(po, out);
 }
 
 function avgPool2dBackprop(rt: WasmRuntime, dy: DataArray, dx: DataArray, info: PoolInfo): void {
   if (!allF32(dy, dx)) return cpuBackend.avgPool2dBackprop(dy, dx, info);
   if (dy.length === 0) return;
   rt.reset();
-  const pdy = rt.stage(dy);
-  const pdx = rt.stage(dx);
+  const pdy = rt.input(dy);
+  const pdx = rt.input(dx); // zero-filled by the caller; the kernel adds into it
   const pi = poolRecord(rt, info);
   rt.parallel('avgPoolBackpropImages', splitRange(info.batch, taskCount(rt, dy.length * info.kH * info.kW, PARALLEL_MIN_VISITS, info.batch)).map(([b0, b1]) => [pdy, pdx, pi, b0, b1]));
-  rt.read(pdx, dx);
+  rt.writeBack(pdx, dx);
 }
 
 type PoolingKernels = Pick<Backend, 'maxPool2d' | 'maxPool2dBackprop' | 'avgPool2d' | 'avgPool2dBackprop'>;

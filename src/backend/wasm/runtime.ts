@@ -1,5 +1,8 @@
 import type { DataArray } from '../../tensor/dtype.js';
 import { INITIAL_PAGES, loadModule, MAXIMUM_PAGES, relaxedSimdSupported, sharedMemorySupported, type WasmVariant } from './loader.js';
+import { Arena } from './arena.js';
+import { BlockHeap } from './block-heap.js';
+import { ResidentStorage } from './resident.js';
 import { MAX_THREADS, ThreadPool } from './workers.js';
 
 /** The kernel exports of kernels/wasm/assembly/index.ts (pointers are byte offsets, as numbers). */
@@ -32,7 +35,8 @@ export const PARALLEL_KERNELS = [
 export type ParallelKernel = (typeof PARALLEL_KERNELS)[number];
 
 const PAGE = 65536;
-const ALIGN = 64;
+/** Top of the memory kept free of tensor blocks, for the scratch arena (workspaces, staged operands). */
+const SCRATCH_RESERVE = 256 * 2 ** 20;
 
 export interface RuntimeOptions {
   /** 'relaxed' needs relaxed-SIMD support; default: relaxed where supported, else simd. */
@@ -52,6 +56,32 @@ export interface RuntimeOptions {
    * as many tasks as allowed, however small.
    */
   minParallelWork?: number;
+  /**
+   * Most bytes of float32 tensors kept in the wasm memory (a shared one only); past it new tensors
+   * are plain arrays, staged per call. Blocks of collected tensors come back only when the event
+   * loop gets a turn, so this bounds what a synchronous loop can pile up. Default: three quarters
+   * of the memory's maximum (1.5 GiB): a loop that yields once per step holds two steps' tensors
+   * (a step's garbage is found by a collection during the next step and freed at the turn after
+   * it): up to 1.1 GiB measured for the 150×150 convnet W3 at batch 32. 0 keeps every tensor a
+   * plain array.
+   */
+  maxResidentBytes?: number;
+  /**
+   * Tensors of fewer elements stay plain arrays (small ones come from shared slabs faster than a
+   * block and a finalizer, and cost little to stage); default 2048. Tests set 1.
+   */
+  minResidentElements?: number;
+}
+
+/**
+ * Bytes and time spent copying tensors into the wasm memory and results back out, counted only
+ * while `enabled` (the benchmark's staging share; timing every copy would slow small ops).
+ */
+export interface StagingStats {
+  enabled: boolean;
+  bytesIn: number;
+  bytesOut: number;
+  seconds: number;
 }
 
 function hardwareThreads(): number {
@@ -67,14 +97,18 @@ function hardwareThreads(): number {
 }
 
 /**
- * One instance of the kernels: its memory, a bump arena for staging tensors (reset by each
- * backend call, grown as needed) and, over a shared memory, the worker pool.
+ * One instance of the kernels: its memory, managed by a block heap that holds the float32 tensors
+ * living in the memory (over a shared memory) and the per-call scratch arena, and, over a shared
+ * memory, the worker pool. Kernel wrappers take a resident tensor's address as it is and stage
+ * only the others (`input`, `output`, `writeBack`).
  */
 export class WasmRuntime {
   readonly exports: KernelExports;
   private readonly raw: Record<string, (...args: number[]) => unknown>;
-  private readonly base: number;
-  private top: number;
+  private readonly heap: BlockHeap;
+  private readonly arena: Arena;
+  /** Tensor storage in this memory (off over a plain memory). */
+  readonly resident: ResidentStorage;
   private f32: Float32Array;
   private i32: Int32Array;
   private pool: ThreadPool | null = null;
@@ -84,6 +118,9 @@ export class WasmRuntime {
   minParallelWork: number | undefined;
   /** See RuntimeOptions.minElementwise. */
   minElementwise = 128;
+  /** See RuntimeOptions.minResidentElements. */
+  minResidentElements = 2048;
+  readonly stats: StagingStats = { enabled: false, bytesIn: 0, bytesOut: 0, seconds: 0 };
 
   private constructor(
     readonly variant: WasmVariant,
@@ -91,14 +128,16 @@ export class WasmRuntime {
     private readonly module: WebAssembly.Module,
     readonly memory: WebAssembly.Memory,
     threads: number,
+    maxResidentBytes: number,
   ) {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.raw = instance.exports as unknown as Record<string, (...args: number[]) => unknown>;
     this.exports = instance.exports as unknown as KernelExports;
-    this.base = Math.ceil((this.exports.heapBase() + 1024) / ALIGN) * ALIGN;
-    this.top = this.base;
     this.f32 = new Float32Array(memory.buffer);
     this.i32 = new Int32Array(memory.buffer);
+    this.heap = new BlockHeap(memory, this.exports.heapBase() + 1024, MAXIMUM_PAGES, () => this.grown());
+    this.arena = new Arena(this.heap);
+    this.resident = new ResidentStorage(memory, this.heap, maxResidentBytes, MAXIMUM_PAGES * PAGE - SCRATCH_RESERVE);
     this.threadCount = threads;
   }
 
@@ -116,9 +155,11 @@ export class WasmRuntime {
     try {
       const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAXIMUM_PAGES, shared: isShared });
       const threads = options.threads ?? Math.min(hardwareThreads(), 4);
-      const rt = new WasmRuntime(variant, isShared, module, memory, Math.max(1, Math.min(MAX_THREADS, Math.floor(threads))));
+      const maxResident = options.maxResidentBytes ?? (MAXIMUM_PAGES * PAGE * 3) / 4;
+      const rt = new WasmRuntime(variant, isShared, module, memory, Math.max(1, Math.min(MAX_THREADS, Math.floor(threads))), maxResident);
       rt.minParallelWork = options.minParallelWork;
       rt.minElementwise = options.minElementwise ?? 128;
+      rt.minResidentElements = Math.max(1, options.minResidentElements ?? 2048);
       return rt;
     } catch {
       return null;
@@ -134,44 +175,79 @@ export class WasmRuntime {
     this.threadCount = Math.max(1, Math.min(MAX_THREADS, Math.floor(n)));
   }
 
-  /** Frees every staged buffer; each backend call starts with this. */
-  reset(): void {
-    this.top = this.base;
+  /** Float32 storage in the memory for a new tensor, or undefined (see ResidentStorage.allocate). */
+  allocate(size: number, zeroed = true): Float32Array | undefined {
+    return size < this.minResidentElements ? undefined : this.resident.allocate(size, zeroed);
   }
 
-  /** Reserves `bytes` in the arena (64-byte aligned), growing the memory when needed. */
+  /** Bytes of the memory in use: the heap's end (tensor blocks, free lists and the arena). */
+  get heapBytes(): number {
+    return this.heap.end;
+  }
+
+  private grown(): void {
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+    this.resident.noteBuffer();
+  }
+
+  /** Frees every scratch buffer; each backend call starts with this. */
+  reset(): void {
+    this.arena.reset();
+  }
+
+  /** Reserves `bytes` of scratch (64-byte aligned), growing the memory when needed. */
   alloc(bytes: number): number {
-    const p = this.top;
-    const end = p + Math.ceil(Math.max(bytes, 0) / ALIGN) * ALIGN;
-    if (end > this.memory.buffer.byteLength) {
-      const pages = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
-      // Grow by at least a quarter of the current size, so a growing model does not grow every call.
-      const current = this.memory.buffer.byteLength / PAGE;
-      const want = Math.min(Math.max(pages, Math.ceil(current / 4)), MAXIMUM_PAGES - current);
-      if (want < pages) throw new RangeError(`wasm backend: needs ${end} bytes of memory, more than its ${MAXIMUM_PAGES * PAGE}-byte maximum`);
-      this.memory.grow(want); // throws a RangeError when the engine cannot reserve more
-      this.f32 = new Float32Array(this.memory.buffer);
-      this.i32 = new Int32Array(this.memory.buffer);
-    }
-    this.top = end;
-    return p;
+    return this.arena.alloc(bytes);
+  }
+
+  // Operands are float32 (the wrappers check): a resident one is a Float32Array view of this memory.
+
+  /**
+   * The address of a float32 input: its own when it lives in this memory, else a staged copy.
+   * In-place operands (optimizer state, gradients accumulated into) use this too, with writeBack.
+   */
+  input(x: DataArray): number {
+    return this.resident.owns(x) ? x.byteOffset : this.stage(x);
+  }
+
+  /** Where a kernel writes float32 output `out`: in place when it lives in this memory, else scratch. */
+  output(out: DataArray): number {
+    return this.resident.owns(out) ? out.byteOffset : this.alloc(out.length * 4);
+  }
+
+  /** Copies a result from `p` into `out` unless the kernel wrote it in place. */
+  writeBack(p: number, out: DataArray): void {
+    if (p !== out.byteOffset || !this.resident.owns(out)) this.read(p, out);
   }
 
   /** Copies values (a Float32Array, as the wrappers check) into the arena as float32; returns the address. */
   stage(values: ArrayLike<number>): number {
+    const t0 = this.stats.enabled ? performance.now() : 0;
     const p = this.alloc(values.length * 4);
     this.f32.set(values, p >>> 2);
+    if (this.stats.enabled) this.count(t0, values.length * 4, 0);
     return p;
   }
 
   /** Copies `n` floats at address p into `out` (all of it when n is omitted). */
   read(p: number, out: DataArray, n = out.length): void {
+    const t0 = this.stats.enabled ? performance.now() : 0;
     out.set(this.f32.subarray(p >>> 2, (p >>> 2) + n));
+    if (this.stats.enabled) this.count(t0, 0, n * 4);
   }
 
   /** Copies out.length bytes at address p into `out`. */
   readBytes(p: number, out: Uint8Array): void {
+    const t0 = this.stats.enabled ? performance.now() : 0;
     out.set(new Uint8Array(this.memory.buffer, p, out.length));
+    if (this.stats.enabled) this.count(t0, 0, out.length);
+  }
+
+  private count(t0: number, bytesIn: number, bytesOut: number): void {
+    this.stats.seconds += (performance.now() - t0) / 1e3;
+    this.stats.bytesIn += bytesIn;
+    this.stats.bytesOut += bytesOut;
   }
 
   /** Writes int32 fields (a kernel's geometry record) into the arena; returns the address. */

@@ -4,13 +4,15 @@ import { elementwiseKernels } from './elementwise.js';
 import { linalgKernels } from './linalg.js';
 import type { WasmVariant } from './loader.js';
 import { poolingKernels } from './pooling.js';
-import { type RuntimeOptions, WasmRuntime } from './runtime.js';
+import { type RuntimeOptions, type StagingStats, WasmRuntime } from './runtime.js';
 
 /**
  * The `wasm` backend: AssemblyScript kernels with 128-bit SIMD (relaxed-SIMD FMA where the engine
- * has it), multi-threaded over a shared memory with a worker pool. Tensors stay plain typed arrays;
- * each call stages its inputs into the module's memory and copies the outputs back. Movement and
- * indexing kernels (copyStrided, gather, scatterAdd, where, argReduce) are the reference ones.
+ * has it), multi-threaded over a shared memory with a worker pool. Over a shared memory, float32
+ * tensors are allocated inside it (`allocate`), so kernels work on them in place; other tensors
+ * (a plain memory, small sizes, past the residency budget, other dtypes) are staged per call.
+ * Movement and indexing kernels (copyStrided, gather, scatterAdd, where, argReduce) are the
+ * reference ones.
  */
 export interface WasmBackend extends Backend {
   readonly name: 'wasm';
@@ -20,6 +22,19 @@ export interface WasmBackend extends Backend {
   setThreads(n: number): void;
   /** Threads in use: 1 where shared memory or workers are unavailable. */
   getThreads(): number;
+  /** Copies between tensors and the wasm memory, counted while `enabled` is set (for the benchmark). */
+  readonly stagingStats: StagingStats;
+  /** Tensor storage inside the wasm memory: live blocks and bytes, and the budget (settable). */
+  readonly residency: WasmResidency;
+}
+
+export interface WasmResidency {
+  readonly enabled: boolean;
+  readonly residentBytes: number;
+  readonly residentBlocks: number;
+  /** Bytes of the memory the heap spans (live and free blocks, scratch). */
+  readonly heapBytes: number;
+  maxBytes: number;
 }
 
 /** A new wasm backend with its own memory and workers, or null where it cannot load. */
@@ -32,8 +47,30 @@ export function createWasmBackend(options: RuntimeOptions = {}): WasmBackend | n
     ...kernels,
     name: 'wasm',
     variant: rt.variant,
+    allocate: (dtype, size, zeroed) => (dtype === 'float32' ? rt.allocate(size, zeroed !== false) : undefined),
     setThreads: (n: number) => rt.setThreads(n),
     getThreads: () => rt.threads,
+    stagingStats: rt.stats,
+    residency: {
+      get enabled() {
+        return rt.resident.enabled;
+      },
+      get residentBytes() {
+        return rt.resident.residentBytes;
+      },
+      get residentBlocks() {
+        return rt.resident.residentBlocks;
+      },
+      get heapBytes() {
+        return rt.heapBytes;
+      },
+      get maxBytes() {
+        return rt.resident.maxBytes;
+      },
+      set maxBytes(n: number) {
+        rt.resident.maxBytes = n;
+      },
+    },
   };
 }
 
@@ -59,8 +96,18 @@ function withFallback<T extends Partial<Backend>>(kernels: T): T {
 
 let shared: WasmBackend | null | undefined;
 
+/**
+ * NABLA_WASM_MIN_RESIDENT (elements) overrides RuntimeOptions.minResidentElements for the
+ * process-wide backend: the tests set 1 to run the op suite with every float32 tensor resident.
+ */
+function envMinResident(): number | undefined {
+  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  const v = Number(g.process?.env?.['NABLA_WASM_MIN_RESIDENT'] ?? NaN);
+  return Number.isInteger(v) && v >= 0 ? v : undefined;
+}
+
 /** The process-wide wasm backend (created on first use), or null where it cannot load. */
 export function wasmBackend(): WasmBackend | null {
-  if (shared === undefined) shared = createWasmBackend();
+  if (shared === undefined) shared = createWasmBackend({ minResidentElements: envMinResident() });
   return shared;
 }
