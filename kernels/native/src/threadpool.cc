@@ -1,9 +1,13 @@
-// A small fork-join pool. Idle workers block on a condition variable (they never spin: on a shared
-// 2-core machine a spinning pool turns a microsecond region into milliseconds). The calling thread
-// takes part in every region, tasks are handed out through an atomic counter, and a region that
-// starts while another one runs (nested call, or a second JavaScript thread) runs inline.
+// A small fork-join pool. Idle workers block on a condition variable: on a shared 2-core machine a
+// pool that keeps spinning (OpenMP's default) turns a microsecond region into milliseconds. They
+// only poll for kSpinMicros after a region ends, because the next region of a training step
+// usually follows within microseconds and waking a blocked thread costs tens of them on a VM; the
+// calling thread likewise polls briefly for the workers to finish before it blocks. The calling
+// thread takes part in every region, tasks are handed out through an atomic counter, and a region
+// that starts while another one runs (nested call, or a second JavaScript thread) runs inline.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -51,6 +55,25 @@ void fpu_restore(unsigned state) {
 
 namespace {
 
+const int kSpinMicros = 50;
+
+inline void cpu_relax() {
+#if NB_X86
+  _mm_pause();
+#endif
+}
+
+/** Polls `done` for up to kSpinMicros; true when it turned true meanwhile. */
+template <class F>
+bool spin_until(const F& done) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicros);
+  for (int i = 0;; i++) {
+    if (done()) return true;
+    cpu_relax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) return false;
+  }
+}
+
 class Pool {
  public:
   Pool() {
@@ -76,7 +99,7 @@ class Pool {
       {
         std::lock_guard<std::mutex> lk(mu_);
         keep_ = workers;
-        ++gen_;
+        gen_.fetch_add(1, std::memory_order_release);
       }
       cv_work_.notify_all();
       for (std::size_t i = std::size_t(workers); i < threads_.size(); i++) threads_[i].join();
@@ -91,7 +114,7 @@ class Pool {
       std::uint64_t g;
       {
         std::lock_guard<std::mutex> lk(mu_);
-        g = gen_;
+        g = gen_.load(std::memory_order_relaxed);
       }
       threads_.emplace_back([this, w, g] { worker(w, g); });
     }
@@ -105,6 +128,7 @@ class Pool {
       for (int t = 0; t < ntasks; t++) fn(ctx, t);
       return;
     }
+    bool sleepers;
     {
       std::lock_guard<std::mutex> lk(mu_);
       fn_ = fn;
@@ -112,17 +136,21 @@ class Pool {
       ntasks_ = ntasks;
       next_.store(0, std::memory_order_relaxed);
       wanted_ = std::min(ntasks - 1, int(threads_.size()));
-      active_ = 0;
-      ++gen_;
+      active_.store(0, std::memory_order_relaxed);
+      gen_.store(gen_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+      sleepers = sleeping_ > 0;
     }
-    cv_work_.notify_all();
+    if (sleepers) cv_work_.notify_all();
     for (int t; (t = next_.fetch_add(1, std::memory_order_relaxed)) < ntasks;) fn(ctx, t);
+    // Wait only for workers that joined this region; a worker that wakes after every task has
+    // been taken never touches it, so a small region does not pay for a slow wake-up.
     {
-      // Wait only for workers that joined this region; a worker that wakes after every task has
-      // been taken never touches it, so a small region does not pay for a slow wake-up.
-      std::unique_lock<std::mutex> lk(mu_);
+      std::lock_guard<std::mutex> lk(mu_);
       wanted_ = 0;
-      cv_done_.wait(lk, [this] { return active_ == 0; });
+    }
+    if (!spin_until([this] { return active_.load(std::memory_order_acquire) == 0; })) {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_done_.wait(lk, [this] { return active_.load(std::memory_order_relaxed) == 0; });
     }
     busy_.store(false);
   }
@@ -131,19 +159,24 @@ class Pool {
   void worker(int w, std::uint64_t seen) {
     fpu_enter_ftz();
     for (;;) {
+      spin_until([&] { return gen_.load(std::memory_order_acquire) != seen; });
       std::unique_lock<std::mutex> lk(mu_);
-      cv_work_.wait(lk, [&] { return gen_ != seen || w >= keep_; });
-      seen = gen_;
+      if (gen_.load(std::memory_order_relaxed) == seen && w < keep_) {
+        ++sleeping_;
+        cv_work_.wait(lk, [&] { return gen_.load(std::memory_order_relaxed) != seen || w >= keep_; });
+        --sleeping_;
+      }
+      seen = gen_.load(std::memory_order_relaxed);
       if (w >= keep_) return;
       if (w >= wanted_ || next_.load(std::memory_order_relaxed) >= ntasks_) continue;
       TaskFn fn = fn_;
       void* ctx = ctx_;
       int ntasks = ntasks_;
-      ++active_;
+      active_.fetch_add(1, std::memory_order_relaxed);
       lk.unlock();
       for (int t; (t = next_.fetch_add(1, std::memory_order_relaxed)) < ntasks;) fn(ctx, t);
       lk.lock();
-      if (--active_ == 0) cv_done_.notify_one();
+      if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) cv_done_.notify_one();
     }
   }
 
@@ -152,10 +185,11 @@ class Pool {
   std::vector<std::thread> threads_;
   std::atomic<bool> busy_{false};
   std::atomic<int> next_{0};
-  std::uint64_t gen_ = 0;
+  std::atomic<int> active_{0};
+  std::atomic<std::uint64_t> gen_{0};
   TaskFn fn_ = nullptr;
   void* ctx_ = nullptr;
-  int ntasks_ = 0, wanted_ = 0, active_ = 0, keep_ = 0, target_ = 1;
+  int ntasks_ = 0, wanted_ = 0, keep_ = 0, target_ = 1, sleeping_ = 0;
 };
 
 // Deliberately leaked: worker threads stay blocked until the process exits, and no static
