@@ -22,10 +22,12 @@ export interface NativeBackend extends Backend {
   readonly isa: string;
   readonly gemmKernel: string;
   /**
-   * Whether tensors of RECYCLE_MIN_BYTES or more live in recycled native memory (default true):
+   * Whether tensors of `recycleMinBytes` or more live in recycled native memory (default true):
    * their pages stay mapped from one step to the next instead of faulting in afresh.
    */
   recycleStorage: boolean;
+  /** The smallest tensor (in bytes) that uses recycled storage; smaller ones are plain typed arrays. */
+  recycleMinBytes: number;
 }
 
 /** Below this size a plain typed array is as cheap as a recycled block (NABLA_NATIVE_POISON sets 0). */
@@ -116,7 +118,6 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
   // so a kernel that fails to write an element of its output shows up in the op suite.
   const poison = processEnv('NABLA_NATIVE_POISON') === '1';
   addon.setStoragePoison(poison);
-  const recycleMin = poison ? 0 : RECYCLE_MIN_BYTES;
   return {
     name: 'native',
     isa: info.isa,
@@ -128,9 +129,10 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
       return addon.getNumThreads();
     },
     recycleStorage: true,
+    recycleMinBytes: poison ? 0 : RECYCLE_MIN_BYTES,
     allocate(dtype: DType, size: number, zeroed = true): DataArray | undefined {
       const bytes = size * BYTES_PER_ELEMENT[dtype];
-      if (bytes < recycleMin || !this.recycleStorage) return undefined;
+      if (bytes < this.recycleMinBytes || !this.recycleStorage) return undefined;
       // Only float32 reaches the native kernels; other dtypes may meet the reference kernels, so they stay zeroed.
       return viewOf(dtype, addon.allocate(bytes, zeroed || dtype !== 'float32'), 0, size);
     },
