@@ -2,6 +2,7 @@ import { type DType, isFloat } from '../tensor/dtype.js';
 import { DTypeError, ShapeError } from '../tensor/errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { output } from '../ops/util.js';
 import type { Constraint } from './constraints.js';
 import type { Regularizer } from './regularizers.js';
 
@@ -17,9 +18,14 @@ export class Variable {
   readonly constraint: Constraint | null;
   private isTrainable: boolean;
 
+  /**
+   * `value` is copied into storage of the active backend (the wasm backend's memory, for one), so
+   * that the kernels that read and update the weight every step need no copies.
+   */
   constructor(name: string, value: Tensor, options: { trainable?: boolean; regularizer?: Regularizer | null; constraint?: Constraint | null } = {}) {
     this.name = name;
-    this.value = value;
+    this.value = output(value.shape, value.dtype);
+    this.value.values.set(value.values);
     this.regularizer = options.regularizer ?? null;
     this.constraint = options.constraint ?? null;
     this.isTrainable = false;

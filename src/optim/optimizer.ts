@@ -3,7 +3,7 @@ import { Variable } from '../nn/variable.js';
 import { clip, mul } from '../ops/binary.js';
 import { sum } from '../ops/reduce.js';
 import { square } from '../ops/unary.js';
-import { zerosLike } from '../tensor/creation.js';
+import { output } from '../ops/util.js';
 import type { DataArray } from '../tensor/dtype.js';
 import { ShapeError, ValueError } from '../tensor/errors.js';
 import { formatShape, shapesEqual } from '../tensor/shape.js';
@@ -133,7 +133,8 @@ export abstract class Optimizer {
     }
     let s = m.get(name);
     if (s === undefined) {
-      s = init ? init() : zerosLike(param);
+      // Zeros in backend storage, so the fused update kernels work on the slots in place.
+      s = init ? init() : output(param.shape, param.dtype);
       m.set(name, s);
     }
     return s;
