@@ -17,11 +17,26 @@ namespace nb {
 static inline idx cdiv(idx a, idx b) { return (a + b - 1) / b; }
 static inline idx rup(idx a, idx b) { return cdiv(a, b) * b; }
 
+/** A full panel whose R rows are contiguous in memory (a transposed operand): fixed-size copies the compiler vectorises. */
+template <int R>
+static void pack_contiguous_panel(const float* NB_RESTRICT base, idx cs, idx cols, float* NB_RESTRICT dst) {
+  for (idx c = 0; c < cols; c++) {
+    const float* src = base + c * cs;
+    float* d = dst + c * R;
+    for (int r = 0; r < R; r++) d[r] = src[r];
+  }
+}
+
 void pack_strided(const Mat& s, idx r0, idx rows, idx c0, idx cols, int R, float* dst) {
   for (idx q = 0; q < rows; q += R) {
     const idx rr = std::min<idx>(R, rows - q);
     const float* base = s.p + (r0 + q) * s.rs + c0 * s.cs;
-    if (s.rs == 1) {
+    if (s.rs == 1 && rr == R && (R == 8 || R == 16 || R == 32 || R == 6)) {
+      if (R == 8) pack_contiguous_panel<8>(base, s.cs, cols, dst);
+      else if (R == 16) pack_contiguous_panel<16>(base, s.cs, cols, dst);
+      else if (R == 32) pack_contiguous_panel<32>(base, s.cs, cols, dst);
+      else pack_contiguous_panel<6>(base, s.cs, cols, dst);
+    } else if (s.rs == 1) {
       for (idx c = 0; c < cols; c++) {
         const float* src = base + c * s.cs;
         float* d = dst + c * R;
