@@ -129,7 +129,19 @@ interface StagingCounters {
  * (the wasm backend counts it when its `stagingStats.enabled` is set), with the bytes moved per
  * call; null for backends that do not count. `fn` runs at least `minCalls` times and ~`seconds`.
  */
-export function stagingShare(fn: () => void, seconds: number, minCalls = 3): { share: number; bytesPerCall: number; calls: number } | null {
+/**
+ * Lets the event loop turn when 50 ms have passed since the last turn, as nabla's fit() does
+ * between batches (TensorFlow.js's trainOnBatch is awaited every step): the wasm backend gets its
+ * freed tensor blocks back at such turns.
+ */
+let lastTurn = performance.now();
+export async function turnLikeFit(): Promise<void> {
+  if (performance.now() - lastTurn < 50) return;
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  lastTurn = performance.now();
+}
+
+export async function stagingShare(fn: () => void, seconds: number, minCalls = 3): Promise<{ share: number; bytesPerCall: number; calls: number } | null> {
   const stats = (activeBackend() as unknown as { stagingStats?: StagingCounters }).stagingStats;
   if (stats === undefined) return null;
   fn();
@@ -140,6 +152,7 @@ export function stagingShare(fn: () => void, seconds: number, minCalls = 3): { s
     while (calls < minCalls || performance.now() - t0 < seconds * 1e3) {
       fn();
       calls++;
+      await turnLikeFit();
     }
   } finally {
     stats.enabled = false;

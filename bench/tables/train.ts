@@ -5,7 +5,7 @@
 // (3 × forward FLOPs × samples/s) as a fraction of the fp32 peak and of numpy's 2048³ sgemm.
 import type { TableContext, TableOutput } from '../lib/context.js';
 import { type Competitor, gcNow, interleave, type Measurement } from '../lib/measure.js';
-import { backendDetails, describeBackends, nablaBackends, nb, stagingShare, threadControl, useNabla } from '../lib/nabla.js';
+import { backendDetails, describeBackends, nablaBackends, nb, stagingShare, threadControl, turnLikeFit, useNabla } from '../lib/nabla.js';
 import { NUMPY_REMOVED_ENV, NumpyWorker } from '../lib/numpy.js';
 import { heading, note, printTable, subheading } from '../lib/report.js';
 import { fmt, fmtRatio, fmtSeconds, summarize, type Summary } from '../lib/stats.js';
@@ -28,10 +28,10 @@ interface Runner {
   /** Pause after each measurement (multi-threaded competitors: let their threads go idle). */
   settleMs: number;
   /** Share of a training step and of a batch-1 prediction spent staging tensors (backends that count it). */
-  staging?(seconds: number): Staging | null;
+  staging?(seconds: number): Promise<Staging | null>;
 }
 
-type Staging = Record<'train' | 'infer1', ReturnType<typeof stagingShare>>;
+type Staging = Record<'train' | 'infer1', Awaited<ReturnType<typeof stagingShare>>>;
 
 interface Budget {
   /** Seconds of timed training a competitor may take per workload. */
@@ -81,15 +81,18 @@ function nablaRunner(w: Workload, name: nb.BackendName, threads: number | undefi
     train: async (steps) => {
       let loss = NaN;
       const t0 = performance.now();
-      for (let s = 0; s < steps; s++) loss = lossOf(model.trainOnBatch(x, y));
+      for (let s = 0; s < steps; s++) {
+        loss = lossOf(model.trainOnBatch(x, y));
+        await turnLikeFit();
+      }
       return { seconds: (performance.now() - t0) / 1e3, loss };
     },
     trainFactor: 3,
     settleMs: (threads ?? 1) > 1 ? 100 : 0,
-    staging: (seconds) => {
+    staging: async (seconds) => {
       useNabla(name, threads);
-      const train = stagingShare(() => model.trainOnBatch(x, y), seconds);
-      return train === null ? null : { train, infer1: stagingShare(() => model.predictOnBatch(x1), seconds) };
+      const train = await stagingShare(() => model.trainOnBatch(x, y), seconds);
+      return train === null ? null : { train, infer1: await stagingShare(() => model.predictOnBatch(x1), seconds) };
     },
   };
 }
@@ -330,7 +333,7 @@ export async function trainTable(ctx: TableContext): Promise<TableOutput> {
       const staging = new Map<string, Staging>();
       for (const r of runners) {
         if (tr.find((t) => t.id === r.id)?.status !== 'ok') continue;
-        const st = r.staging?.(ctx.quick ? 0.3 : 1);
+        const st = await r.staging?.(ctx.quick ? 0.3 : 1);
         if (st) staging.set(r.id, st);
       }
       const sgemmNow = typeof np === 'string' ? [] : await numpySgemm(np, 1);
