@@ -108,6 +108,12 @@ describe('native backend: kernels against the cpu reference', { skip }, () => {
     matmulCase(1, 20, 24, 30000, false, false); // small output, long reduction: split over threads
     matmulCase(1, 300, 200, 500, false, true);
     matmulCase(1, 1000, 70, 100, true, false);
+    // Short reductions (k ≤ 16) take the register-blocked direct kernel: row counts not a multiple of 4, n not of 16.
+    for (const tA of [false, true]) {
+      matmulCase(1, 4327, 32, 9, tA, false);
+      matmulCase(1, 301, 37, 16, tA, false);
+      matmulCase(1, 6, 16, 1, tA, false);
+    }
   });
 
   it('matmul: batches, including a batch stride of 0 on either side', () => {

@@ -126,7 +126,57 @@ static void gemm_block(const GemmProblem& g, const KernelInfo& K, idx i0, idx i1
   }
 }
 
-/** Unpacked loops for tiny products and matrix-vector shapes, where packing would cost more than it saves. */
+// Reductions this short go to the direct loops: packing would touch every element of A for a
+// handful of multiply-adds (43264×9×32, a first conv layer's im2col, ran at 0.3× numpy packed).
+static const idx kSmallK = 16;
+
+/** Unpacked loops for tiny products, short reductions and matrix-vector shapes, where packing would cost more than it saves. */
+#if NB_HAVE_AVX
+/**
+ * C rows [i0, i1) = (or +=) A·B for a short reduction with B contiguous along n: 4 rows × 16
+ * columns of C stay in registers across all of k, so four multiply-add chains run side by side.
+ */
+NB_TARGET_AVX512 static void gemm_smallk_avx512(const GemmProblem& g, idx i0, idx i1) {
+  const Mat& A = g.a.mat;
+  const Mat& Bt = g.bt.mat;
+  const idx n = g.n, k = g.k;
+  for (idx i = i0; i < i1; i += 4) {
+    const int rows = int(std::min<idx>(4, i1 - i));
+    float av[4][kSmallK];
+    for (int r = 0; r < 4; r++)
+      for (idx p = 0; p < k; p++) av[r][p] = A.p[(i + (r < rows ? r : 0)) * A.rs + p * A.cs];
+    for (idx j = 0; j < n; j += 16) {
+      const int w = int(std::min<idx>(16, n - j));
+      const __mmask16 mask = __mmask16((1u << w) - 1u);
+      __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0;
+      for (idx p = 0; p < k; p++) {
+        const __m512 b = _mm512_maskz_loadu_ps(mask, Bt.p + p * Bt.cs + j);
+        c0 = _mm512_fmadd_ps(_mm512_set1_ps(av[0][p]), b, c0);
+        c1 = _mm512_fmadd_ps(_mm512_set1_ps(av[1][p]), b, c1);
+        c2 = _mm512_fmadd_ps(_mm512_set1_ps(av[2][p]), b, c2);
+        c3 = _mm512_fmadd_ps(_mm512_set1_ps(av[3][p]), b, c3);
+      }
+      const __m512 acc[4] = {c0, c1, c2, c3};
+      for (int r = 0; r < rows; r++) {
+        float* c = g.c + (i + r) * g.ldc + j;
+        const __m512 v = g.accumulate ? _mm512_add_ps(acc[r], _mm512_maskz_loadu_ps(mask, c)) : acc[r];
+        _mm512_mask_storeu_ps(c, mask, v);
+      }
+    }
+  }
+}
+#endif
+
+/** Whether the short-reduction kernel applies (it needs AVX-512 and B contiguous along n). */
+static bool smallk_applies(const GemmProblem& g) {
+#if NB_HAVE_AVX
+  return g.k <= kSmallK && g.bt.mat.rs == 1 && g.n >= 16 && active_isa() == Isa::Avx512;
+#else
+  (void)g;
+  return false;
+#endif
+}
+
 NB_CLONES static void gemm_direct_rows(const GemmProblem& g, idx i0, idx i1) {
   const Mat& A = g.a.mat;
   const Mat& Bt = g.bt.mat;
@@ -163,7 +213,12 @@ NB_CLONES static void gemm_direct_rows(const GemmProblem& g, idx i0, idx i1) {
 }
 
 static void gemm_direct(const GemmProblem& g, idx i0, idx i1) {
+#if NB_HAVE_AVX
+  if (smallk_applies(g)) gemm_smallk_avx512(g, i0, i1);
+  else gemm_direct_rows(g, i0, i1);
+#else
   gemm_direct_rows(g, i0, i1);
+#endif
   if (g.epi != nullptr) apply_epilogue(*g.epi, g.c + i0 * g.ldc, g.ldc, i1 - i0, g.n, 0);
 }
 
@@ -173,6 +228,7 @@ static bool use_direct(const GemmProblem& g) {
   if (m * n * k <= 4096) return true;
   // One or two rows: every element of B is used once or twice, so streaming it beats packing it.
   if (m <= 2) return true;
+  if (smallk_applies(g)) return true;
   if (n == 1 && g.a.mat.cs == 1 && g.bt.mat.cs == 1) return true;
   return false;
 }
