@@ -60,9 +60,17 @@ export function splitActivation(activation: ActivationLike | null | undefined, f
   return { fused: 'linear', rest: fn };
 }
 
+/**
+ * Runs `op(fused)`, an op with the bias and the fusable part of the activation in its kernel
+ * (see splitActivation), then the rest of the activation.
+ */
+export function withFusedActivation(activation: ActivationLike | null | undefined, fn: ActivationFn, op: (fused: FusedActivation) => Tensor): Tensor {
+  const { fused, rest } = splitActivation(activation, fn);
+  const y = op(fused);
+  return rest === null ? y : rest(y);
+}
+
 /** activation(y + bias) for a layer's output `y`, through splitActivation. */
 export function withBiasAndActivation(y: Tensor, bias: Tensor | null, activation: ActivationLike | null | undefined, fn: ActivationFn): Tensor {
-  const { fused, rest } = splitActivation(activation, fn);
-  const z = bias === null && fused === 'linear' ? y : biasActivation(y, bias, fused);
-  return rest === null ? z : rest(z);
+  return withFusedActivation(activation, fn, (fused) => (bias === null && fused === 'linear' ? y : biasActivation(y, bias, fused)));
 }

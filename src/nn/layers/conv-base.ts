@@ -3,7 +3,7 @@
 import { ValueError } from '../../tensor/errors.js';
 import type { Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationFn, type ActivationLike, activationName, splitActivation, withBiasAndActivation } from '../activations.js';
+import { type ActivationFn, type ActivationLike, activationName, withBiasAndActivation, withFusedActivation } from '../activations.js';
 import type { FusedActivation } from '../../ops/bias-activation.js';
 import type { InitializerLike } from '../initializers.js';
 import { Layer, type LayerArgs } from '../layer.js';
@@ -91,14 +91,9 @@ export abstract class BaseConv extends Layer {
     return withBiasAndActivation(y, this.bias?.value ?? null, this.activationArg, this.activation);
   }
 
-  /**
-   * Runs `conv(bias, fused)`, a convolution with the bias and the fusable part of the activation
-   * in its kernel, then the rest of the activation.
-   */
+  /** Runs `conv(bias, act)`, a convolution with the bias and the fusable part of the activation in its kernel, then the rest. */
   protected fused(conv: (bias: Tensor | null, act: FusedActivation) => Tensor): Tensor {
-    const { fused, rest } = splitActivation(this.activationArg, this.activation);
-    const y = conv(this.bias?.value ?? null, fused);
-    return rest === null ? y : rest(y);
+    return withFusedActivation(this.activationArg, this.activation, (act) => conv(this.bias?.value ?? null, act));
   }
 
   /** The spatial arguments as the 2-D ops take them (a single number for rank 1). */

@@ -2,7 +2,7 @@ import { matmul, matmulBiasActivation } from '../../ops/matmul.js';
 import { ShapeError } from '../../tensor/errors.js';
 import { formatShape, type Shape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { type ActivationFn, type ActivationLike, activationName, splitActivation, withBiasAndActivation } from '../activations.js';
+import { type ActivationFn, type ActivationLike, activationName, withBiasAndActivation, withFusedActivation } from '../activations.js';
 import { type InitializerLike } from '../initializers.js';
 import { Layer, type CallOptions, type LayerArgs, type LayerInput } from '../layer.js';
 import type { Variable } from '../variable.js';
@@ -61,9 +61,7 @@ export class Dense extends Layer {
     const x = inputs as Tensor;
     const bias = this.bias?.value ?? null;
     if (x.rank !== 2) return withBiasAndActivation(matmul(x, this.kernel!.value), bias, this.activationArg, this.activation);
-    const { fused, rest } = splitActivation(this.activationArg, this.activation);
-    const y = matmulBiasActivation(x, this.kernel!.value, bias, fused);
-    return rest === null ? y : rest(y);
+    return withFusedActivation(this.activationArg, this.activation, (act) => matmulBiasActivation(x, this.kernel!.value, bias, act));
   }
 
   override getConfig(): Record<string, unknown> {
