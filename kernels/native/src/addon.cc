@@ -303,52 +303,39 @@ bool read_pool(Ctx& c, std::size_t i, PoolGeom& g) {
 double pool_x(const PoolGeom& g) { return double(g.batch) * double(g.inH) * double(g.inW) * double(g.channels); }
 double pool_y(const PoolGeom& g) { return double(g.batch) * double(g.outH) * double(g.outW) * double(g.channels); }
 
-NB_FN(MaxPool) {
+enum PoolKind { MAX_FWD, MAX_BWD, AVG_FWD, AVG_BWD };
+
+/** The four pooling kernels: their arrays in argument order, the geometry after them. */
+napi_value pool_common(napi_env env, napi_callback_info info, PoolKind kind) {
   Ctx c(env, info);
   FtzScope ftz;
-  std::size_t nx = 0, ny = 0;
-  const float* x = c.f32(0, &nx, "x");
-  float* y = c.f32(1, &ny, "y");
+  // Argument layout: forward (x, y), max backward (dy, x, dx), average backward (dy, dx).
+  const int arrays = kind == MAX_BWD ? 3 : 2;
+  static const char* const names[4][3] = {{"x", "y", ""}, {"dy", "x", "dx"}, {"x", "y", ""}, {"dy", "dx", ""}};
+  std::size_t n[3] = {0, 0, 0};
+  float* t[3] = {nullptr, nullptr, nullptr};
+  for (int i = 0; i < arrays; i++) t[i] = c.f32(std::size_t(i), &n[i], names[kind][i]);
   PoolGeom g;
-  if (c.failed || !read_pool(c, 2, g) || !c.need(nx, pool_x(g), "x") || !c.need(ny, pool_y(g), "y")) return nullptr;
-  max_pool(x, y, g);
+  if (c.failed || !read_pool(c, std::size_t(arrays), g)) return nullptr;
+  const bool fwd = kind == MAX_FWD || kind == AVG_FWD;
+  for (int i = 0; i < arrays; i++) {
+    // Forward: x is the input, y the pooled output; backward: dy is pooled, the rest input-sized.
+    const bool pooled = fwd ? i == 1 : i == 0;
+    if (!c.need(n[i], pooled ? pool_y(g) : pool_x(g), names[kind][i])) return nullptr;
+  }
+  switch (kind) {
+    case MAX_FWD: max_pool(t[0], t[1], g); break;
+    case MAX_BWD: max_pool_backprop(t[0], t[1], t[2], g); break;
+    case AVG_FWD: avg_pool(t[0], t[1], g); break;
+    case AVG_BWD: avg_pool_backprop(t[0], t[1], g); break;
+  }
   return nullptr;
 }
-NB_FN(MaxPoolBackprop) {
-  Ctx c(env, info);
-  FtzScope ftz;
-  std::size_t nd = 0, nx = 0, ndx = 0;
-  const float* dy = c.f32(0, &nd, "dy");
-  const float* x = c.f32(1, &nx, "x");
-  float* dx = c.f32(2, &ndx, "dx");
-  PoolGeom g;
-  if (c.failed || !read_pool(c, 3, g) || !c.need(nd, pool_y(g), "dy") || !c.need(nx, pool_x(g), "x") || !c.need(ndx, pool_x(g), "dx"))
-    return nullptr;
-  max_pool_backprop(dy, x, dx, g);
-  return nullptr;
-}
-NB_FN(AvgPool) {
-  Ctx c(env, info);
-  FtzScope ftz;
-  std::size_t nx = 0, ny = 0;
-  const float* x = c.f32(0, &nx, "x");
-  float* y = c.f32(1, &ny, "y");
-  PoolGeom g;
-  if (c.failed || !read_pool(c, 2, g) || !c.need(nx, pool_x(g), "x") || !c.need(ny, pool_y(g), "y")) return nullptr;
-  avg_pool(x, y, g);
-  return nullptr;
-}
-NB_FN(AvgPoolBackprop) {
-  Ctx c(env, info);
-  FtzScope ftz;
-  std::size_t nd = 0, ndx = 0;
-  const float* dy = c.f32(0, &nd, "dy");
-  float* dx = c.f32(1, &ndx, "dx");
-  PoolGeom g;
-  if (c.failed || !read_pool(c, 2, g) || !c.need(nd, pool_y(g), "dy") || !c.need(ndx, pool_x(g), "dx")) return nullptr;
-  avg_pool_backprop(dy, dx, g);
-  return nullptr;
-}
+
+NB_FN(MaxPool) { return pool_common(env, info, MAX_FWD); }
+NB_FN(MaxPoolBackprop) { return pool_common(env, info, MAX_BWD); }
+NB_FN(AvgPool) { return pool_common(env, info, AVG_FWD); }
+NB_FN(AvgPoolBackprop) { return pool_common(env, info, AVG_BWD); }
 
 NB_FN(BiasActivation) {
   Ctx c(env, info);
