@@ -100,6 +100,11 @@ export function backendDetails(name: BackendName): Record<string, unknown> {
   return out;
 }
 
+/** What each table records about the nabla backends it ran: thread control and the backend's own facts. */
+export function nablaCompetitors(names: readonly BackendName[]): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(names.map((n) => [n, { threadControl: threadControl(n), ...backendDetails(n) }]));
+}
+
 /** One line naming each backend with what it tells about itself, e.g. "wasm (variant simd, threads 2)". */
 export function describeBackends(names: readonly BackendName[]): string {
   return names

@@ -3,7 +3,7 @@
 // backend, TensorFlow.js cpu and wasm, and numpy (OpenBLAS) in a python3 child.
 import type { TableContext, TableOutput } from '../lib/context.js';
 import { type Competitor, interleave, type Measurement } from '../lib/measure.js';
-import { type BackendName, backendDetails, describeBackends, nablaBackends, nb, threadControl, useNabla } from '../lib/nabla.js';
+import { type BackendName, describeBackends, nablaBackends, nablaCompetitors, nb, threadControl, useNabla } from '../lib/nabla.js';
 import { NUMPY_REMOVED_ENV, NumpyWorker } from '../lib/numpy.js';
 import { heading, note, printTable, subheading } from '../lib/report.js';
 import { fmt, fmtRatio, geomean } from '../lib/stats.js';
@@ -105,7 +105,7 @@ async function setup(ctx: TableContext, withNumpy: boolean): Promise<Setup> {
   }
   const notes: string[] = [`nabla backends: ${describeBackends(names)}`];
   const competitorsInfo: Record<string, unknown> = {
-    nabla: Object.fromEntries(names.map((n) => [n, { threadControl: threadControl(n), ...backendDetails(n) }])),
+    nabla: nablaCompetitors(names),
     nablaImported: imported,
     tfjs: tfStatus,
     numpy: numpyError === null ? (withNumpy ? { ...numpyInfo, removedEnv: NUMPY_REMOVED_ENV } : 'not used') : { error: numpyError },

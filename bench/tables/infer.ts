@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import type { TableContext, TableOutput } from '../lib/context.js';
 import { type Competitor, interleave } from '../lib/measure.js';
-import { backendDetails, describeBackends, nablaBackends, nb, threadControl, useNabla } from '../lib/nabla.js';
+import { describeBackends, nablaBackends, nablaCompetitors, nb, threadControl, useNabla } from '../lib/nabla.js';
 import { buildOnnxCnn, type Weight } from '../lib/onnx.js';
 import { heading, note, printTable, subheading } from '../lib/report.js';
 import { fmt, fmtRatio } from '../lib/stats.js';
@@ -163,7 +163,7 @@ export async function inferTable(ctx: TableContext): Promise<TableOutput> {
     notes,
     summary,
     competitors: {
-      nabla: Object.fromEntries(names.map((n) => [n, { threadControl: threadControl(n), ...backendDetails(n) }])),
+      nabla: nablaCompetitors(names),
       nablaImported: imported,
       tfjs: tfStatus,
       onnxruntime: ortInfo,

@@ -2,7 +2,7 @@
 // memory bandwidth of a 16M-element relu (GB/s counting 4 bytes read + 4 bytes written per element).
 import type { TableContext, TableOutput } from '../lib/context.js';
 import { type Competitor, interleave, type Measurement } from '../lib/measure.js';
-import { backendDetails, describeBackends, nablaBackends, nb, threadControl, useNabla } from '../lib/nabla.js';
+import { describeBackends, nablaBackends, nablaCompetitors, nb, threadControl, useNabla } from '../lib/nabla.js';
 import { NUMPY_REMOVED_ENV, NumpyWorker } from '../lib/numpy.js';
 import { heading, note, printTable, subheading } from '../lib/report.js';
 import { fmt, fmtRatio } from '../lib/stats.js';
@@ -142,7 +142,7 @@ export async function opsTable(ctx: TableContext): Promise<TableOutput> {
     notes,
     summary,
     competitors: {
-      nabla: Object.fromEntries(names.map((n) => [n, { threadControl: threadControl(n), ...backendDetails(n) }])),
+      nabla: nablaCompetitors(names),
       nablaImported: imported,
       tfjs: tfStatus,
       numpy: typeof np === 'string' ? { error: np } : { threads: 1, removedEnv: NUMPY_REMOVED_ENV },

@@ -5,7 +5,7 @@
 // (3 × forward FLOPs × samples/s) as a fraction of the fp32 peak and of numpy's 2048³ sgemm.
 import type { TableContext, TableOutput } from '../lib/context.js';
 import { type Competitor, gcNow, interleave, type Measurement } from '../lib/measure.js';
-import { backendDetails, describeBackends, nablaBackends, nb, stagingShare, threadControl, turnLikeFit, useNabla } from '../lib/nabla.js';
+import { describeBackends, nablaBackends, nablaCompetitors, nb, stagingShare, threadControl, turnLikeFit, useNabla } from '../lib/nabla.js';
 import { NUMPY_REMOVED_ENV, NumpyWorker } from '../lib/numpy.js';
 import { heading, note, printTable, subheading } from '../lib/report.js';
 import { fmt, fmtRatio, fmtSeconds, summarize, type Summary } from '../lib/stats.js';
@@ -450,7 +450,7 @@ export async function trainTable(ctx: TableContext): Promise<TableOutput> {
     notes,
     summary,
     competitors: {
-      nabla: Object.fromEntries(names.map((n) => [n, { threadControl: threadControl(n), ...backendDetails(n) }])),
+      nabla: nablaCompetitors(names),
       nablaImported: imported,
       tfjs: tfStatus,
       numpy: typeof np === 'string' ? { error: np } : { threads: cores, removedEnv: NUMPY_REMOVED_ENV, sgemm2048GflopsSamples: sgemm },
